@@ -1,0 +1,46 @@
+//! # wasio
+//!
+//! Async Rust for WASI 0.3 components: an executor driven by the Component
+//! Model's native async, and std/tokio-style wrappers over the WASI 0.3
+//! interfaces. Build for `wasm32-wasip2`, run on Wasmtime.
+//!
+//! ```no_run
+//! use futures_util::io::AsyncWriteExt;
+//!
+//! #[wasio::main]
+//! async fn main() -> std::io::Result<()> {
+//!     let who = wasio::env::args().nth(1).unwrap_or("world".into());
+//!     let task = wasio::spawn(async move { format!("hello, {who}!\n") });
+//!     let line = task.await.unwrap();
+//!     wasio::io::stdout().write_all(line.as_bytes()).await
+//! }
+//! ```
+//!
+//! ## Areas
+//! - [`rt`]: the executor — [`spawn`], [`JoinHandle`], [`JoinSet`],
+//!   [`yield_now`], [`block_on`].
+//! - [`env`], [`process`], [`io`]: arguments, environment, exit, and async
+//!   stdin/stdout/stderr (`wasi:cli`).
+//! - [`bindings`]: the raw WASI 0.3 bindings the wrappers are built on.
+//!
+//! Clocks and timers, random, filesystem, sockets and HTTP wrappers build on
+//! the same executor and bindings.
+
+// The generated bindings name this crate `::wasio` so that their export
+// macros work in user crates; this makes that path resolve here too.
+extern crate self as wasio;
+
+pub mod bindings;
+pub mod env;
+pub mod io;
+pub mod process;
+pub mod rt;
+
+pub use rt::{JoinError, JoinHandle, JoinSet, block_on, spawn, yield_now};
+pub use wasio_macros::main;
+
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::io::flush_stdio;
+    pub use crate::rt::{main_result, run_main};
+}
