@@ -1,1 +1,164 @@
-//! placeholder
+//! wasio's test host: an embedded Wasmtime 48 with WASI p2 + p3, plus probe
+//! imports (`testing:wasio/probe`) that let tests see what a guest did to
+//! the host — cancellations, reports, the resource table.
+//!
+//! One `Engine` is shared by every test and each component is compiled
+//! once. The guest components are built beforehand by the test command
+//! (`scripts/test.sh`) into `target/wasm32-wasip2/release/`.
+
+use anyhow::{Context as _, Result, anyhow};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+use wasmtime::component::{Component, Instance, Linker, Resource, ResourceTable, ResourceType};
+use wasmtime::{Config, Engine, Store};
+use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
+
+/// The workspace root.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+/// Path of a built guest component: `target/wasm32-wasip2/release/<name>.wasm`.
+pub fn wasm_path(name: &str) -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("target"));
+    target.join("wasm32-wasip2/release").join(format!("{name}.wasm"))
+}
+
+/// The engine every test shares.
+pub fn engine() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| {
+        let mut config = Config::new();
+        config.wasm_component_model_async(true);
+        Engine::new(&config).expect("engine")
+    })
+}
+
+/// `name`'s component, compiled once per test process.
+pub fn component(name: &str) -> Result<Component> {
+    static CACHE: OnceLock<Mutex<HashMap<String, Component>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(c) = cache.lock().unwrap().get(name) {
+        return Ok(c.clone());
+    }
+    let path = wasm_path(name);
+    let bytes = std::fs::read(&path).with_context(|| {
+        format!("reading {} (build the guests first: scripts/test.sh does)", path.display())
+    })?;
+    let c = Component::new(engine(), bytes)?;
+    cache.lock().unwrap().insert(name.to_string(), c.clone());
+    Ok(c)
+}
+
+/// What the probe imports observed.
+#[derive(Default, Debug)]
+pub struct Probe {
+    /// `hang` calls started.
+    pub hangs_started: AtomicU32,
+    /// `hang` calls dropped by the host because the guest cancelled them.
+    pub hangs_cancelled: AtomicU32,
+    /// Values passed to `report`, in order.
+    pub reports: Mutex<Vec<u64>>,
+}
+
+/// The host resource behind `probe.lease`.
+#[derive(Debug)]
+pub struct Lease;
+
+/// Store data: WASI context, resource table and probe counters.
+#[allow(missing_debug_implementations)]
+pub struct State {
+    pub ctx: WasiCtx,
+    pub table: ResourceTable,
+    pub probe: Arc<Probe>,
+}
+
+impl WasiView for State {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView { ctx: &mut self.ctx, table: &mut self.table }
+    }
+}
+
+impl State {
+    /// Live entries in the host's resource table.
+    pub fn table_len(&mut self) -> usize {
+        self.table.iter_mut().count()
+    }
+}
+
+/// Counts a `hang` call as cancelled when its future is dropped unfinished.
+struct CancelGuard(Arc<Probe>);
+
+impl Drop for CancelGuard {
+    fn drop(&mut self) {
+        self.0.hangs_cancelled.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+/// The shared linker: WASI p2 and p3, plus the probe interface.
+pub fn linker() -> Result<Linker<State>> {
+    let mut linker: Linker<State> = Linker::new(engine());
+    wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
+    wasmtime_wasi::p3::add_to_linker(&mut linker)?;
+    let mut probe = linker.instance("testing:wasio/probe")?;
+    probe.resource("lease", ResourceType::host::<Lease>(), |mut store, rep| {
+        store.data_mut().table.delete(Resource::<Lease>::new_own(rep))?;
+        Ok(())
+    })?;
+    probe.func_wrap("[constructor]lease", |mut store, (): ()| {
+        let lease = store.data_mut().table.push(Lease)?;
+        Ok((lease,))
+    })?;
+    probe.func_wrap_concurrent("hang", |accessor, (_lease,): (Resource<Lease>,)| {
+        let probe = accessor.with(|mut a| a.get().probe.clone());
+        Box::pin(async move {
+            probe.hangs_started.fetch_add(1, Ordering::SeqCst);
+            let _guard = CancelGuard(probe);
+            std::future::pending::<()>().await;
+            Ok(())
+        })
+    })?;
+    probe.func_wrap_concurrent("delay", |_accessor, (ms,): (u32,)| {
+        Box::pin(async move {
+            tokio::time::sleep(Duration::from_millis(ms.into())).await;
+            Ok(())
+        })
+    })?;
+    probe.func_wrap("report", |store, (value,): (u64,)| {
+        store.data().probe.reports.lock().unwrap().push(value);
+        Ok(())
+    })?;
+    Ok(linker)
+}
+
+/// A fresh store with `ctx`.
+pub fn store(ctx: WasiCtx) -> Store<State> {
+    Store::new(engine(), State { ctx, table: ResourceTable::new(), probe: Arc::default() })
+}
+
+/// Instantiates `name` in a fresh store.
+pub async fn instantiate(name: &str, ctx: WasiCtxBuilder) -> Result<(Store<State>, Instance)> {
+    let mut ctx = ctx;
+    let mut store = store(ctx.build());
+    let instance = linker()?.instantiate_async(&mut store, &component(name)?).await?;
+    Ok((store, instance))
+}
+
+/// Looks up `func` in exported interface `iface` of `instance`.
+pub fn export_func(store: &mut Store<State>, instance: &Instance, iface: &str, func: &str) -> Result<wasmtime::component::Func> {
+    let iface_idx = instance
+        .get_export_index(&mut *store, None, iface)
+        .ok_or_else(|| anyhow!("no export {iface}"))?;
+    let func_idx = instance
+        .get_export_index(&mut *store, Some(&iface_idx), func)
+        .ok_or_else(|| anyhow!("no export {iface}#{func}"))?;
+    instance.get_func(&mut *store, func_idx).ok_or_else(|| anyhow!("{iface}#{func} is not a function"))
+}
+
+/// The `wasmtime` CLI: `$WASMTIME`, else `wasmtime` on `PATH`.
+pub fn wasmtime_cli() -> PathBuf {
+    std::env::var_os("WASMTIME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("wasmtime"))
+}

