@@ -23,7 +23,8 @@ pub fn workspace_root() -> PathBuf {
 
 /// Path of a built guest component: `target/wasm32-wasip2/release/<name>.wasm`.
 pub fn wasm_path(name: &str) -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("target"));
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("target"));
     target.join("wasm32-wasip2/release").join(format!("{name}.wasm"))
 }
 
@@ -45,9 +46,8 @@ pub fn component(name: &str) -> Result<Component> {
         return Ok(c.clone());
     }
     let path = wasm_path(name);
-    let bytes = std::fs::read(&path).with_context(|| {
-        format!("reading {} (build the guests first: scripts/test.sh does)", path.display())
-    })?;
+    let bytes = std::fs::read(&path)
+        .with_context(|| format!("reading {} (build the guests first: scripts/test.sh does)", path.display()))?;
     let c = Component::new(engine(), bytes)?;
     cache.lock().unwrap().insert(name.to_string(), c.clone());
     Ok(c)
@@ -148,10 +148,13 @@ pub async fn instantiate(name: &str, ctx: WasiCtxBuilder) -> Result<(Store<State
 }
 
 /// Looks up `func` in exported interface `iface` of `instance`.
-pub fn export_func(store: &mut Store<State>, instance: &Instance, iface: &str, func: &str) -> Result<wasmtime::component::Func> {
-    let iface_idx = instance
-        .get_export_index(&mut *store, None, iface)
-        .ok_or_else(|| anyhow!("no export {iface}"))?;
+pub fn export_func(
+    store: &mut Store<State>,
+    instance: &Instance,
+    iface: &str,
+    func: &str,
+) -> Result<wasmtime::component::Func> {
+    let iface_idx = instance.get_export_index(&mut *store, None, iface).ok_or_else(|| anyhow!("no export {iface}"))?;
     let func_idx = instance
         .get_export_index(&mut *store, Some(&iface_idx), func)
         .ok_or_else(|| anyhow!("no export {iface}#{func}"))?;

@@ -3,10 +3,7 @@
 #[test]
 fn bindings_are_not_stale() {
     let stale = xtask::stale_bindings().expect("generating bindings");
-    assert!(
-        stale.is_empty(),
-        "stale bindings: {stale:?}; run `cargo run -p xtask -- bindings` and commit the result"
-    );
+    assert!(stale.is_empty(), "stale bindings: {stale:?}; run `cargo run -p xtask -- bindings` and commit the result");
 }
 
 #[test]

@@ -109,7 +109,11 @@ fn tasks_rejects_a_bad_count() {
 }
 
 /// Runs `example` through the embedded host's `wasi:cli/run@0.3` export.
-async fn run_embedded(example: &str, args: &[&str], stdin: &[u8]) -> (anyhow::Result<Result<(), ()>>, Vec<u8>, Vec<u8>) {
+async fn run_embedded(
+    example: &str,
+    args: &[&str],
+    stdin: &[u8],
+) -> (anyhow::Result<Result<(), ()>>, Vec<u8>, Vec<u8>) {
     let stdout = MemoryOutputPipe::new(usize::MAX);
     let stderr = MemoryOutputPipe::new(usize::MAX);
     let mut ctx = WasiCtxBuilder::new();
@@ -153,4 +157,59 @@ async fn tasks_on_the_embedded_host() {
     let stdout = String::from_utf8(stdout).unwrap();
     assert!(stdout.contains("sum through channels: 12497500\n"), "{stdout}");
     assert!(stdout.contains("long task cancelled: true\n"), "{stdout}");
+}
+
+#[test]
+fn stdin_lines_through_async_buf_read() {
+    // 20,000 lines (~230 KiB) span several host reads; the last has no newline.
+    let input: String = (0..20_000).map(|i| format!("line {i}\n")).collect::<String>() + "tail";
+    let out = run_cli("stdio_probe", &[], &["lines"], input.as_bytes());
+    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let expected: String = (0..20_000).map(|i| format!("{}: LINE {i}\n", i + 1)).collect::<String>()
+        + "20001: TAIL\n20001 lines\n";
+    assert!(stdout == expected, "stdout differs ({} vs {} bytes)", stdout.len(), expected.len());
+}
+
+#[test]
+fn terminal_detection_sees_pipes_and_ptys() {
+    let out = run_cli("stdio_probe", &[], &["tty"], b"");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "stdin tty: false\nstdout tty: false\nstderr tty: false\n");
+
+    // Under a pseudo-terminal (util-linux `script`), all three are terminals.
+    let cmd = format!("{} run {} tty", wasmtime_cli().display(), wasm_path("stdio_probe").display());
+    let out = Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("running `script` (util-linux) for a pty");
+    let text = String::from_utf8_lossy(&out.stdout).replace('\r', "");
+    assert_eq!(text, "stdin tty: true\nstdout tty: true\nstderr tty: true\n");
+}
+
+#[test]
+fn env_vars_and_var() {
+    let out = run_cli("stdio_probe", &["--env", "PROBE_B=two", "--env", "PROBE_A=1"], &["env", "x"], b"");
+    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "[(\"PROBE_A\", \"1\"), (\"PROBE_B\", \"two\")]\nmissing: environment variable not found\nargs: 3\n"
+    );
+}
+
+#[test]
+fn wasip3_crate_bindings_and_spawn_local_run_on_wasio() {
+    let out = run_cli("stdio_probe", &[], &["wasip3"], b"");
+    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "written through wasip3\nspawned: 7\nunwritten: 0\nwaited at least 5ms: true\n"
+    );
+}
+
+#[test]
+fn an_unknown_mode_is_an_error_not_a_trap() {
+    let out = run_cli("stdio_probe", &[], &["bogus"], b"");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Error: \"unknown mode \\\"bogus\\\"\""));
 }

@@ -38,8 +38,9 @@ async fn a_task_spawned_in_an_export_finishes_after_the_export_returns() -> anyh
     let (mut store, instance) = instantiate("tasks_probe", WasiCtxBuilder::new()).await?;
     let spawn_background = export_func(&mut store, &instance, TASKS, "spawn-background")?;
     let probe = store.data().probe.clone();
-    let reports_at_return = tokio::time::timeout(LIMIT, store
-        .run_concurrent(async |a| -> anyhow::Result<(Vec<u64>, Vec<u64>)> {
+    let reports_at_return = tokio::time::timeout(
+        LIMIT,
+        store.run_concurrent(async |a| -> anyhow::Result<(Vec<u64>, Vec<u64>)> {
             spawn_background.call_concurrent(a, &[Val::U32(200), Val::U64(7)], &mut []).await?;
             let at_return = probe.reports.lock().unwrap().clone();
             // Keep the store running so the spawned task can finish.
@@ -51,8 +52,9 @@ async fn a_task_spawned_in_an_export_finishes_after_the_export_returns() -> anyh
                 }
                 tokio::time::sleep(Duration::from_millis(10)).await;
             }
-        }))
-        .await???;
+        }),
+    )
+    .await???;
     assert_eq!(reports_at_return.0, Vec::<u64>::new(), "the export returned before its task reported");
     assert_eq!(reports_at_return.1, vec![7], "the spawned task ran to completion after the export returned");
     Ok(())
@@ -63,8 +65,9 @@ async fn a_channel_wakes_a_task_of_another_export_call() -> anyhow::Result<()> {
     let (mut store, instance) = instantiate("tasks_probe", WasiCtxBuilder::new()).await?;
     let recv = export_func(&mut store, &instance, TASKS, "recv")?;
     let send = export_func(&mut store, &instance, TASKS, "send")?;
-    let got = tokio::time::timeout(LIMIT, store
-        .run_concurrent(async |a| -> anyhow::Result<Val> {
+    let got = tokio::time::timeout(
+        LIMIT,
+        store.run_concurrent(async |a| -> anyhow::Result<Val> {
             let mut out = [Val::U64(0)];
             let receiving = recv.call_concurrent(a, &[], &mut out);
             let sending = async {
@@ -75,8 +78,9 @@ async fn a_channel_wakes_a_task_of_another_export_call() -> anyhow::Result<()> {
             r?;
             s?;
             Ok(out[0].clone())
-        }))
-        .await???;
+        }),
+    )
+    .await???;
     assert_eq!(got, Val::U64(42));
     Ok(())
 }
@@ -85,13 +89,88 @@ async fn a_channel_wakes_a_task_of_another_export_call() -> anyhow::Result<()> {
 async fn join_set_joins_every_task() -> anyhow::Result<()> {
     let (mut store, instance) = instantiate("tasks_probe", WasiCtxBuilder::new()).await?;
     let sum = export_func(&mut store, &instance, TASKS, "join-set-sum")?;
-    let got = tokio::time::timeout(LIMIT, store
-        .run_concurrent(async |a| -> anyhow::Result<Val> {
+    let got = tokio::time::timeout(
+        LIMIT,
+        store.run_concurrent(async |a| -> anyhow::Result<Val> {
             let mut out = [Val::U64(0)];
             sum.call_concurrent(a, &[Val::U32(1000)], &mut out).await?;
             Ok(out[0].clone())
-        }))
-        .await???;
+        }),
+    )
+    .await???;
     assert_eq!(got, Val::U64(499_500));
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn block_on_drives_host_calls_from_synchronous_code() -> anyhow::Result<()> {
+    let (mut store, instance) = instantiate("tasks_probe", WasiCtxBuilder::new()).await?;
+    let block_on_sum = export_func(&mut store, &instance, TASKS, "block-on-sum")?;
+    let recv = export_func(&mut store, &instance, TASKS, "recv")?;
+    let send = export_func(&mut store, &instance, TASKS, "send")?;
+    let (a, b, received) = tokio::time::timeout(
+        LIMIT,
+        store.run_concurrent(async |acc| -> anyhow::Result<(Val, Val, Val)> {
+            let (mut o1, mut o2, mut o3) = ([Val::U64(0)], [Val::U64(0)], [Val::U64(0)]);
+            // Two block_on calls and a channel between two other export
+            // calls, all at once in one instance.
+            let (r1, r2, r3, r4) = futures::join!(
+                block_on_sum.call_concurrent(acc, &[Val::U32(100)], &mut o1),
+                block_on_sum.call_concurrent(acc, &[Val::U32(10)], &mut o2),
+                recv.call_concurrent(acc, &[], &mut o3),
+                send.call_concurrent(acc, &[Val::U64(5)], &mut []),
+            );
+            r1?;
+            r2?;
+            r3?;
+            r4?;
+            Ok((o1[0].clone(), o2[0].clone(), o3[0].clone()))
+        }),
+    )
+    .await???;
+    assert_eq!(a, Val::U64(4950));
+    assert_eq!(b, Val::U64(45));
+    assert_eq!(received, Val::U64(5));
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_export_calls_run_at_once_in_one_instance() -> anyhow::Result<()> {
+    let (mut store, instance) = instantiate("tasks_probe", WasiCtxBuilder::new()).await?;
+    let sum = export_func(&mut store, &instance, TASKS, "join-set-sum")?;
+    let spawn_background = export_func(&mut store, &instance, TASKS, "spawn-background")?;
+    let probe = store.data().probe.clone();
+    let sums = tokio::time::timeout(
+        LIMIT,
+        store.run_concurrent(async |a| -> anyhow::Result<Vec<Val>> {
+            // 64 concurrent calls, each with 200 tasks, plus 64 calls whose
+            // spawned tasks outlive them.
+            let calls = (0..64u32).map(|i| async move {
+                let mut out = [Val::U64(0)];
+                sum.call_concurrent(a, &[Val::U32(200 + i)], &mut out).await?;
+                Ok::<_, anyhow::Error>(out[0].clone())
+            });
+            let background = (0..64u64).map(|i| async move {
+                spawn_background.call_concurrent(a, &[Val::U32(20), Val::U64(i)], &mut []).await
+            });
+            let (sums, bg) = futures::join!(futures::future::join_all(calls), futures::future::join_all(background));
+            for r in bg {
+                r?;
+            }
+            let deadline = Instant::now() + Duration::from_secs(20);
+            while probe.reports.lock().unwrap().len() < 64 && Instant::now() < deadline {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            sums.into_iter().collect()
+        }),
+    )
+    .await???;
+    for (i, got) in sums.into_iter().enumerate() {
+        let n = 200 + i as u64;
+        assert_eq!(got, Val::U64(n * (n - 1) / 2), "call {i}");
+    }
+    let mut reports = store.data().probe.reports.lock().unwrap().clone();
+    reports.sort();
+    assert_eq!(reports, (0..64).collect::<Vec<u64>>());
     Ok(())
 }

@@ -14,11 +14,14 @@
     dead_code
 )]
 
+#[rustfmt::skip]
 mod imports;
 pub use imports::*;
 
 /// The `wasio:sdk/run` world: exports `wasi:cli/run` (used by `#[wasio::main]`).
+#[rustfmt::skip]
 pub mod run;
 
 /// The `wasio:sdk/http-service` world: exports `wasi:http/handler`.
+#[rustfmt::skip]
 pub mod http_service;

@@ -46,9 +46,7 @@ fn cli_error(e: cli::types::ErrorCode) -> io::Error {
     io::Error::new(kind, format!("wasi:cli error: {e:?}"))
 }
 
-fn done_future(
-    fut: wit_bindgen::FutureReader<Result<(), cli::types::ErrorCode>>,
-) -> DoneFut {
+fn done_future(fut: wit_bindgen::FutureReader<Result<(), cli::types::ErrorCode>>) -> DoneFut {
     Box::pin(async move { fut.await.map_err(cli_error) })
 }
 

@@ -60,12 +60,11 @@ pub unsafe fn wasip3_task_set(_ptr: *mut Wasip3Task) -> *mut Wasip3Task {
     unreachable!("wasio only runs inside a WebAssembly component")
 }
 
+/// No event (a fresh start or a `yield` coming back).
 pub const EVENT_NONE: u32 = 0;
-pub const EVENT_SUBTASK: u32 = 1;
-pub const EVENT_STREAM_READ: u32 = 2;
-pub const EVENT_STREAM_WRITE: u32 = 3;
-pub const EVENT_FUTURE_READ: u32 = 4;
-pub const EVENT_FUTURE_WRITE: u32 = 5;
+// Events 1..=5 (subtask, stream read/write, future read/write) all name a
+// waitable and a code, and are delivered alike.
+/// The host cancelled this task.
 pub const EVENT_CANCEL: u32 = 6;
 
 /// What an async-lifted export's callback tells the host to do next.
@@ -144,12 +143,7 @@ pub fn wait_or_poll(set: u32, wait: bool) -> (u32, u32, u32) {
     let mut payload = [0u32; 2];
     // SAFETY: `set` is a live waitable set owned by the caller and `payload`
     // is a valid, writable `[u32; 2]` for the duration of the call.
-    let event = unsafe {
-        if wait {
-            waitable_set_wait(set, &mut payload)
-        } else {
-            waitable_set_poll(set, &mut payload)
-        }
-    };
+    let event =
+        unsafe { if wait { waitable_set_wait(set, &mut payload) } else { waitable_set_poll(set, &mut payload) } };
     (event, payload[0], payload[1])
 }

@@ -85,6 +85,27 @@ pub(crate) fn current() -> Option<Rc<CmTask>> {
     CURRENT.with(|c| c.borrow().clone())
 }
 
+/// Runs `f` (which may block in `waitable-set.wait`, letting the host run
+/// other Component Model tasks of this instance meanwhile) and then
+/// reinstalls the caller's current task for wasio and for bindings, which
+/// those other tasks' turns may have changed.
+pub(crate) fn preserving_context<R>(f: impl FnOnce() -> R) -> R {
+    let saved_current = current();
+    // SAFETY: reading the current pointer by swapping in null and putting
+    // it straight back; nothing runs in between.
+    let saved_task = unsafe {
+        let t = abi::wasip3_task_set(ptr::null_mut());
+        abi::wasip3_task_set(t);
+        t
+    };
+    let out = f();
+    CURRENT.with(|c| *c.borrow_mut() = saved_current);
+    // SAFETY: `saved_task` was installed by a caller frame that is still
+    // live (we are running inside it), so it is still valid.
+    unsafe { abi::wasip3_task_set(saved_task) };
+    out
+}
+
 fn schedule(runnable: Runnable<TaskMeta>) {
     let owner = runnable.metadata().owner.clone();
     owner.queue.borrow_mut().push_back(runnable);
@@ -351,7 +372,12 @@ impl CmTask {
         }
     }
 
-    fn register(&self, waitable: u32, callback: unsafe extern "C" fn(*mut c_void, u32), callback_ptr: *mut c_void) -> *mut c_void {
+    fn register(
+        &self,
+        waitable: u32,
+        callback: unsafe extern "C" fn(*mut c_void, u32),
+        callback_ptr: *mut c_void,
+    ) -> *mut c_void {
         // SAFETY: `waitable` is a live handle owned by the registrant.
         unsafe { abi::waitable_join(waitable, self.waitable_set()) };
         match self.waitables.borrow_mut().insert(waitable, Registered { callback, callback_ptr }) {

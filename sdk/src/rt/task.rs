@@ -334,38 +334,44 @@ pub async fn yield_now() {
     YieldNow(false).await
 }
 
-/// Runs `future` to completion from synchronous code, blocking this
-/// Component Model task in `waitable-set.wait` while it waits on the host.
+/// Runs `future` to completion from synchronous code, blocking in
+/// `waitable-set.wait` while it waits on the host.
 ///
-/// Tasks spawned inside run on this call's own executor; those still
-/// running when `future` completes are cancelled (dropped) before
-/// `block_on` returns, as when a tokio runtime is dropped.
+/// Use it where synchronous code must call async code, e.g. a sync trait
+/// method called from inside an async export. While it blocks, the rest of
+/// the current Component Model task (the export's other tasks) pauses;
+/// other export calls of the instance keep running. Tasks spawned inside
+/// run on this call's own executor; those still running when `future`
+/// completes are cancelled (dropped) before `block_on` returns, as when a
+/// tokio runtime is dropped.
 ///
-/// # Panics
-/// When called from inside an async task (it would block every task).
+/// The Component Model only lets *async* tasks block: under Wasmtime 48/49
+/// a `block_on` that has to wait inside a synchronously-lifted export
+/// (before it returns) traps with "cannot block a synchronous task". Export
+/// async functions instead.
 ///
 /// ```no_run
-/// let answer = wasio::block_on(async { 6 * 7 });
-/// assert_eq!(answer, 42);
+/// fn sync_helper() -> u32 {
+///     wasio::block_on(async { 6 * 7 })
+/// }
+/// # #[wasio::main] async fn main() { assert_eq!(sync_helper(), 42); }
 /// ```
 pub fn block_on<F: Future>(future: F) -> F::Output {
-    assert!(
-        executor::current().is_none(),
-        "wasio::block_on called from inside an async task; use .await instead"
-    );
-    let cm = CmTask::new();
-    // SAFETY: the root task borrows from this stack frame; it is driven to
-    // completion below before this frame ends, and its `RawTask` output is
-    // taken here too.
-    let (mut raw, _, id) = unsafe { cm.spawn_unchecked(future) };
-    cm.set_root(id);
-    cm.drive_until(|| raw.is_finished());
-    // Cancel what is left and run the turns that drop it.
-    cm.abort_spawned();
-    cm.drive_until(|| cm.live_tasks() == 0);
-    let waker = futures_util::task::noop_waker();
-    match Pin::new(&mut raw).poll(&mut Context::from_waker(&waker)) {
-        Poll::Ready(Ok(out)) => out,
-        _ => unreachable!("block_on's root task finished without output"),
-    }
+    executor::preserving_context(|| {
+        let cm = CmTask::new();
+        // SAFETY: the root task borrows from this stack frame; it is driven
+        // to completion below before this frame ends, and its output is
+        // taken here too.
+        let (mut raw, _, id) = unsafe { cm.spawn_unchecked(future) };
+        cm.set_root(id);
+        cm.drive_until(|| raw.is_finished());
+        // Cancel what is left and run the turns that drop it.
+        cm.abort_spawned();
+        cm.drive_until(|| cm.live_tasks() == 0);
+        let waker = futures_util::task::noop_waker();
+        match Pin::new(&mut raw).poll(&mut Context::from_waker(&waker)) {
+            Poll::Ready(Ok(out)) => out,
+            _ => unreachable!("block_on's root task finished without output"),
+        }
+    })
 }

@@ -75,6 +75,34 @@ impl exports::testing::wasio::tasks::Guest for Guest {
         }
         sum
     }
+
+    async fn block_on_sum(n: u32) -> u64 {
+        let outer = wasio::spawn(async { 1 });
+        let sum = sync_sum(n);
+        // The export's own task context is intact after block_on.
+        let also = wasio::spawn(async { 2 });
+        sum + outer.await.unwrap() + also.await.unwrap() - 3
+    }
+}
+
+/// Synchronous code calling async code.
+fn sync_sum(n: u32) -> u64 {
+    wasio::block_on(async move {
+        let mut set = wasio::JoinSet::new();
+        for i in 0..n {
+            set.spawn(async move {
+                probe::delay(1).await;
+                u64::from(i)
+            });
+        }
+        // A task still running when block_on returns is cancelled.
+        wasio::spawn(std::future::pending::<()>());
+        let mut sum = 0;
+        while let Some(r) = set.join_next().await {
+            sum += r.expect("task cancelled");
+        }
+        sum
+    })
 }
 
 export!(Guest);
