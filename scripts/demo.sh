@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 
-cargo build --locked --target wasm32-wasip2 --release -p hello -p tasks
+cargo build --locked --target wasm32-wasip2 --release -p hello -p tasks -p timers
 W=target/wasm32-wasip2/release
 
 echo
@@ -17,3 +17,7 @@ set -e
 echo
 echo '$ wasmtime run tasks.wasm 1000'
 "$WASMTIME" run "$W/tasks.wasm" 1000
+
+echo
+echo '$ wasmtime run timers.wasm'
+"$WASMTIME" run "$W/timers.wasm"

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 source scripts/setup.sh
 
 echo "== building guest components (wasm32-wasip2, release)" >&2
-cargo build --locked --target wasm32-wasip2 --release -p hello -p tasks -p wasio-test-guests
+cargo build --locked --target wasm32-wasip2 --release -p hello -p tasks -p timers -p wasio-test-guests
 
 echo "== host-side tests (embedded Wasmtime + wasmtime CLI)" >&2
 cargo test --locked -p wasio-tests "$@"

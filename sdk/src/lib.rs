@@ -28,6 +28,8 @@
 
 // The generated bindings name this crate `::wasio` so that their export
 // macros work in user crates; this makes that path resolve here too.
+#![warn(missing_docs)]
+
 extern crate self as wasio;
 
 pub mod bindings;
@@ -35,6 +37,7 @@ pub mod env;
 pub mod io;
 pub mod process;
 pub mod rt;
+pub mod time;
 
 pub use rt::{JoinError, JoinHandle, JoinSet, block_on, spawn, yield_now};
 pub use wasio_macros::main;

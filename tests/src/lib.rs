@@ -62,6 +62,51 @@ pub struct Probe {
     pub hangs_cancelled: AtomicU32,
     /// Values passed to `report`, in order.
     pub reports: Mutex<Vec<u64>>,
+    /// `monotonic-clock.wait-until` calls started.
+    pub clock_waits_started: AtomicU32,
+    /// `wait-until` calls pending right now, and the most ever pending.
+    pub clock_waits_pending: AtomicU32,
+    pub clock_waits_max_pending: AtomicU32,
+    /// `wait-until` calls dropped before their deadline (cancelled).
+    pub clock_waits_cancelled: AtomicU32,
+}
+
+/// The monotonic clock the test host gives guests (nanoseconds since the
+/// store was made), shared with the wrapped `wait-until`.
+#[derive(Clone, Debug)]
+pub struct TestClock(std::time::Instant);
+
+impl wasmtime_wasi::HostMonotonicClock for TestClock {
+    fn resolution(&self) -> u64 {
+        1
+    }
+    fn now(&self) -> u64 {
+        self.0.elapsed().as_nanos() as u64
+    }
+}
+
+/// Tracks one pending `wait-until` call.
+struct ClockWait {
+    probe: Arc<Probe>,
+    done: bool,
+}
+
+impl ClockWait {
+    fn start(probe: Arc<Probe>) -> ClockWait {
+        probe.clock_waits_started.fetch_add(1, Ordering::SeqCst);
+        let now = probe.clock_waits_pending.fetch_add(1, Ordering::SeqCst) + 1;
+        probe.clock_waits_max_pending.fetch_max(now, Ordering::SeqCst);
+        ClockWait { probe, done: false }
+    }
+}
+
+impl Drop for ClockWait {
+    fn drop(&mut self) {
+        self.probe.clock_waits_pending.fetch_sub(1, Ordering::SeqCst);
+        if !self.done {
+            self.probe.clock_waits_cancelled.fetch_add(1, Ordering::SeqCst);
+        }
+    }
 }
 
 /// The host resource behind `probe.lease`.
@@ -74,6 +119,7 @@ pub struct State {
     pub ctx: WasiCtx,
     pub table: ResourceTable,
     pub probe: Arc<Probe>,
+    pub clock: TestClock,
 }
 
 impl WasiView for State {
@@ -131,18 +177,38 @@ pub fn linker() -> Result<Linker<State>> {
         store.data().probe.reports.lock().unwrap().push(value);
         Ok(())
     })?;
+    // Wrap the host's `wait-until` to count pending clock waits.
+    linker.allow_shadowing(true);
+    linker.instance("wasi:clocks/monotonic-clock@0.3.0")?.func_wrap_concurrent(
+        "wait-until",
+        |accessor, (when,): (u64,)| {
+            let (probe, clock) = accessor.with(|mut a| (a.get().probe.clone(), a.get().clock.clone()));
+            Box::pin(async move {
+                let mut wait = ClockWait::start(probe);
+                let now = wasmtime_wasi::HostMonotonicClock::now(&clock);
+                if when > now {
+                    tokio::time::sleep(Duration::from_nanos(when - now)).await;
+                }
+                wait.done = true;
+                Ok(())
+            })
+        },
+    )?;
+    linker.allow_shadowing(false);
     Ok(linker)
 }
 
-/// A fresh store with `ctx`.
-pub fn store(ctx: WasiCtx) -> Store<State> {
-    Store::new(engine(), State { ctx, table: ResourceTable::new(), probe: Arc::default() })
+/// A fresh store with the WASI context `ctx` (its monotonic clock replaced
+/// by the test clock).
+pub fn store(mut ctx: WasiCtxBuilder) -> Store<State> {
+    let clock = TestClock(std::time::Instant::now());
+    ctx.monotonic_clock(clock.clone());
+    Store::new(engine(), State { ctx: ctx.build(), table: ResourceTable::new(), probe: Arc::default(), clock })
 }
 
 /// Instantiates `name` in a fresh store.
 pub async fn instantiate(name: &str, ctx: WasiCtxBuilder) -> Result<(Store<State>, Instance)> {
-    let mut ctx = ctx;
-    let mut store = store(ctx.build());
+    let mut store = store(ctx);
     let instance = linker()?.instantiate_async(&mut store, &component(name)?).await?;
     Ok((store, instance))
 }

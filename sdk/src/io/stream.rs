@@ -136,12 +136,12 @@ impl ByteWriter {
     /// Handle `me` is going away: a write it left in flight is finished by
     /// the next writer.
     pub(crate) fn release(&mut self, me: u64) {
-        if let Some((_, owner)) = self.inflight.as_mut() {
-            if *owner == Some(me) {
-                *owner = None;
-                for w in self.waiters.drain(..) {
-                    w.wake();
-                }
+        if let Some((_, owner)) = self.inflight.as_mut()
+            && *owner == Some(me)
+        {
+            *owner = None;
+            for w in self.waiters.drain(..) {
+                w.wake();
             }
         }
     }

@@ -239,10 +239,10 @@ impl CmTask {
                     // The host cancelled the export: drop its root future.
                     // Tasks it spawned keep running, as they would had the
                     // export returned.
-                    if let Some(root) = self.root.get() {
-                        if let Some(h) = self.tasks.borrow().get(&root) {
-                            h.abort();
-                        }
+                    if let Some(root) = self.root.get()
+                        && let Some(h) = self.tasks.borrow().get(&root)
+                    {
+                        h.abort();
                     }
                 }
                 _ => self.deliver(event.1, event.2),
@@ -259,6 +259,8 @@ impl CmTask {
                 }
                 let queued = !self.queue.borrow().is_empty();
                 if !queued && self.tasks.borrow().is_empty() {
+                    // Don't stay alive just for the shared timer wait.
+                    super::timer::hand_over(self);
                     if self.waitables.borrow().is_empty() {
                         self.finish();
                         return CallbackCode::Exit;

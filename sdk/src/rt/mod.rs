@@ -40,6 +40,7 @@
 mod abi;
 mod executor;
 mod task;
+pub(crate) mod timer;
 
 pub use task::{JoinError, JoinHandle, JoinSet, block_on, spawn, yield_now};
 

@@ -5,7 +5,10 @@ use futures_channel::oneshot;
 use std::cell::RefCell;
 use std::future::Future;
 use std::pin::pin;
-use std::task::{Context, Poll};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::task::{Context, Poll, Waker};
+use std::time::Duration;
 
 wit_bindgen::generate!({
     path: "../wit",
@@ -82,6 +85,55 @@ impl exports::testing::wasio::tasks::Guest for Guest {
         // The export's own task context is intact after block_on.
         let also = wasio::spawn(async { 2 });
         sum + outer.await.unwrap() + also.await.unwrap() - 3
+    }
+
+    async fn sleep_order(n: u32, max_ms: u32, seed: u64) -> Vec<u32> {
+        let fired = std::rc::Rc::new(RefCell::new(Vec::with_capacity(n as usize)));
+        let start = wasio::time::Instant::now();
+        let mut set = wasio::JoinSet::new();
+        let mut x = seed | 1;
+        for _ in 0..n {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let ms = (x % u64::from(max_ms.max(1))) as u32;
+            let fired = fired.clone();
+            set.spawn(async move {
+                // 500 ms first, so every sleep is registered before any fires.
+                wasio::time::sleep_until(start + Duration::from_millis(500 + u64::from(ms))).await;
+                fired.borrow_mut().push(ms);
+            });
+        }
+        while set.join_next().await.is_some() {}
+        fired.take()
+    }
+
+    async fn dropped_sleeps(n: u32) -> (u32, u32) {
+        let wakes = Arc::new(AtomicU32::new(0));
+        let waker = Waker::from(Arc::new(CountWake(wakes.clone())));
+        let mut sleeps: Vec<_> = (0..n).map(|_| Box::pin(wasio::time::sleep(Duration::from_millis(30)))).collect();
+        for s in &mut sleeps {
+            assert!(s.as_mut().poll(&mut Context::from_waker(&waker)).is_pending());
+        }
+        drop(sleeps);
+        let pending = wasio::time::stats().pending_timers as u32;
+        wasio::time::sleep(Duration::from_millis(60)).await;
+        (wakes.load(Ordering::SeqCst), pending)
+    }
+
+    async fn timeout_hang(ms: u32) -> bool {
+        let lease = probe::Lease::new();
+        let r = wasio::time::timeout(Duration::from_millis(ms.into()), probe::hang(&lease)).await;
+        drop(lease);
+        r.is_err()
+    }
+}
+
+struct CountWake(Arc<AtomicU32>);
+
+impl std::task::Wake for CountWake {
+    fn wake(self: Arc<Self>) {
+        self.0.fetch_add(1, Ordering::SeqCst);
     }
 }
 
