@@ -266,3 +266,15 @@ fn timers_example_runs() {
          fast sleep finished in time\nelapsed at least 120 ms: true\nwall clock after 2020: true\n"
     );
 }
+
+#[test]
+fn random_values_from_wasio_and_getrandom() {
+    let out = run_cli("rand_probe", &[], &[], b"");
+    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "secure 1 MiB len: 1048576, bits balanced: true\nsecure distinct 16-byte draws: 100/100\n\
+         secure distinct u64: 100/100\ninsecure distinct 16-byte draws: 100/100\ninsecure distinct u64: 100/100\n\
+         seed stable: true\nempty: 0\ngetrandom 0.2 nonzero: true\ngetrandom 0.3 distinct: true\n"
+    );
+}
