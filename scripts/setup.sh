@@ -39,3 +39,5 @@ if [ -z "${WASMTIME:-}" ]; then
 fi
 export WASMTIME
 echo "setup: $("$WASMTIME" --version) at $WASMTIME" >&2
+# The cargo runner for guest-side tests (`cargo test --target wasm32-wasip2`).
+export CARGO_TARGET_WASM32_WASIP2_RUNNER="$WASMTIME run"

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# The whole test suite: bindings staleness, then every component built and
-# run on the embedded Wasmtime host and under the wasmtime CLI.
+# The whole test suite: guest-side #[wasio::test]s on the wasmtime CLI, then
+# the host-side tests (bindings staleness, every component on the embedded
+# Wasmtime host and under the wasmtime CLI).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 
 echo "== building guest components (wasm32-wasip2, release)" >&2
 cargo build --locked --target wasm32-wasip2 --release -p hello -p tasks -p timers -p wasio-test-guests
+
+echo "== guest-side tests (#[wasio::test] on the wasmtime CLI) and doc examples" >&2
+cargo test --locked --target wasm32-wasip2 -p wasio
 
 echo "== host-side tests (embedded Wasmtime + wasmtime CLI)" >&2
 cargo test --locked -p wasio-tests "$@"

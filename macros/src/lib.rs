@@ -1,7 +1,8 @@
 //! Procedural macros for wasio. Use them through the `wasio` crate:
-//! `#[wasio::main]`.
+//! `#[wasio::main]` and `#[wasio::test]`.
 
 use proc_macro::TokenStream;
+use std::sync::atomic::{AtomicBool, Ordering};
 use quote::{format_ident, quote};
 use syn::{ItemFn, ReturnType, parse_macro_input, spanned::Spanned};
 
@@ -60,12 +61,88 @@ pub fn main(attr: TokenStream, item: TokenStream) -> TokenStream {
             }
         }
 
+        // In test builds `#[wasio::test]`'s harness provides the export.
+        #[cfg(not(test))]
         ::wasio::bindings::run::__export_run!(__WasioMain);
 
         /// The WASI 0.2 entry point of a `bin` target; hosts run the
         /// `wasi:cli/run@0.3` export instead.
         #[allow(dead_code)]
+        #[cfg(not(test))]
         fn main() {}
+    }
+    .into()
+}
+
+/// Set once the harness export has been emitted in this crate (each test
+/// target is its own compiler run, with a fresh copy of this flag).
+static HARNESS_EMITTED: AtomicBool = AtomicBool::new(false);
+
+/// Marks an `async fn` as a test that runs on wasio's executor under
+/// `cargo test --target wasm32-wasip2` (with `wasmtime run` as the cargo
+/// runner).
+///
+/// The test may return `()` or `Result<(), E>` with `E: Debug`; an `Err`
+/// fails it, as does a panic. The first `#[wasio::test]` of a test target
+/// also makes the test binary export `wasi:cli/run@0.3`, through which
+/// `wasmtime run` starts the test harness inside an async task, where
+/// wasio can block on each test.
+///
+/// ```ignore
+/// #[wasio::test]
+/// async fn sleeps() {
+///     wasio::time::sleep(std::time::Duration::from_millis(1)).await;
+/// }
+/// ```
+#[proc_macro_attribute]
+pub fn test(attr: TokenStream, item: TokenStream) -> TokenStream {
+    if !attr.is_empty() {
+        return syn::Error::new(proc_macro2::TokenStream::from(attr).span(), "#[wasio::test] takes no arguments")
+            .to_compile_error()
+            .into();
+    }
+    let func = parse_macro_input!(item as ItemFn);
+    if func.sig.asyncness.is_none() {
+        return syn::Error::new(func.sig.fn_token.span(), "#[wasio::test] needs an `async fn`")
+            .to_compile_error()
+            .into();
+    }
+    if !func.sig.inputs.is_empty() || !func.sig.generics.params.is_empty() {
+        return syn::Error::new(func.sig.inputs.span(), "#[wasio::test] functions take no parameters")
+            .to_compile_error()
+            .into();
+    }
+    let name = &func.sig.ident;
+    let attrs = &func.attrs;
+    let vis = &func.vis;
+    let body = &func.block;
+    let output = match &func.sig.output {
+        ReturnType::Default => quote!(()),
+        ReturnType::Type(_, ty) => quote!(#ty),
+    };
+    let harness = if HARNESS_EMITTED.swap(true, Ordering::SeqCst) {
+        quote!()
+    } else {
+        quote! {
+            const _: () = {
+                struct __WasioTestHarness;
+                impl ::wasio::bindings::run::exports::wasi::cli::run::Guest for __WasioTestHarness {
+                    async fn run() -> ::core::result::Result<(), ()> {
+                        ::wasio::__private::run_test_harness()
+                    }
+                }
+                ::wasio::bindings::run::__export_run!(__WasioTestHarness);
+            };
+        }
+    };
+    quote! {
+        #[::core::prelude::v1::test]
+        #(#attrs)*
+        #vis fn #name() {
+            async fn body() -> #output #body
+            ::wasio::__private::run_test(body())
+        }
+        #harness
     }
     .into()
 }

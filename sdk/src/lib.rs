@@ -41,10 +41,10 @@ pub mod rt;
 pub mod time;
 
 pub use rt::{JoinError, JoinHandle, JoinSet, block_on, spawn, yield_now};
-pub use wasio_macros::main;
+pub use wasio_macros::{main, test};
 
 #[doc(hidden)]
 pub mod __private {
     pub use crate::io::flush_stdio;
-    pub use crate::rt::{main_result, run_main};
+    pub use crate::rt::{main_result, run_main, run_test, run_test_harness};
 }

@@ -210,3 +210,43 @@ pub async fn main_result(out: impl MainResult) -> Result<(), ()> {
     crate::io::flush_stdio().await;
     report.map_err(|_| ())
 }
+
+/// Runs one `#[wasio::test]` body to completion (on its own executor, see
+/// [`block_on`]) and fails the test on an `Err`.
+#[doc(hidden)]
+pub fn run_test<T: MainResult>(test: impl Future<Output = T>) {
+    assert!(
+        executor::current().is_some(),
+        "#[wasio::test] needs the test binary started through its `wasi:cli/run@0.3` export: \
+         run it with `wasmtime run` (the cargo runner for wasm32-wasip2)"
+    );
+    if let Err(report) = block_on(test).into_report() {
+        panic!("test returned {}", report.trim_end());
+    }
+}
+
+/// The `wasi:cli/run@0.3` export of a test binary: runs the libtest
+/// harness (std's `main`) inside this async task, so tests may block.
+#[doc(hidden)]
+pub fn run_test_harness() -> Result<(), ()> {
+    #[cfg(target_family = "wasm")]
+    unsafe extern "C" {
+        /// wasi-libc's entry into `main` (what `_start` calls).
+        fn __main_void() -> i32;
+    }
+    #[cfg(not(target_family = "wasm"))]
+    unsafe fn __main_void() -> i32 {
+        unreachable!("wasio only runs inside a WebAssembly component")
+    }
+    // Components abort on panic, so libtest never gets to print a failed
+    // test's captured output: print panics straight to stderr instead.
+    std::panic::set_hook(Box::new(|info| {
+        use std::io::Write;
+        let _ = writeln!(std::io::stderr(), "\n{info}");
+    }));
+    // SAFETY: wasi-libc's `__main_void` reads the arguments and calls the
+    // program's `main` (libtest's), exactly as `_start` would; constructors
+    // already ran in the export glue.
+    let code = unsafe { __main_void() };
+    if code == 0 { Ok(()) } else { Err(()) }
+}
