@@ -174,3 +174,30 @@ async fn many_export_calls_run_at_once_in_one_instance() -> anyhow::Result<()> {
     assert_eq!(reports, (0..64).collect::<Vec<u64>>());
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrency_limit_makes_the_host_hold_new_calls() -> anyhow::Result<()> {
+    for (max, calls) in [(2u32, 8usize), (1, 4), (100, 6)] {
+        let (mut store, instance) = instantiate("tasks_probe", WasiCtxBuilder::new()).await?;
+        let limited = export_func(&mut store, &instance, TASKS, "limited")?;
+        tokio::time::timeout(
+            LIMIT,
+            store.run_concurrent(async |a| -> anyhow::Result<()> {
+                let all = (0..calls).map(|_| async move {
+                    limited.call_concurrent(a, &[Val::U32(max), Val::U32(30)], &mut []).await
+                });
+                for r in futures::future::join_all(all).await {
+                    r?;
+                }
+                Ok(())
+            }),
+        )
+        .await???;
+        let reports = store.data().probe.reports.lock().unwrap().clone();
+        assert_eq!(reports.len(), calls, "every call ran");
+        let most = *reports.iter().max().unwrap();
+        let expected = (max as usize).min(calls) as u64;
+        assert_eq!(most, expected, "at most {max} calls inside at once: {reports:?}");
+    }
+    Ok(())
+}

@@ -161,6 +161,63 @@ impl Drop for Backpressure {
     }
 }
 
+thread_local! {
+    static LIMIT_ACTIVE: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    static LIMIT_GUARD: std::cell::RefCell<Option<Backpressure>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Limits how many export calls of this instance run at once: call it at the
+/// start of an export and keep the permit for the call's duration. While
+/// `max` permits are held, the instance applies backpressure, so the host
+/// holds new export calls until one finishes (calls already running are not
+/// affected).
+///
+/// The count is per instance, shared by every export that takes a permit.
+///
+/// ```no_run
+/// # async fn handler() {
+/// let _permit = wasio::rt::concurrency_limit(4);
+/// // ... at most 4 calls are in here at once ...
+/// # }
+/// ```
+pub fn concurrency_limit(max: usize) -> ConcurrencyPermit {
+    let active = LIMIT_ACTIVE.with(|a| {
+        a.set(a.get() + 1);
+        a.get()
+    });
+    if active >= max.max(1) {
+        LIMIT_GUARD.with(|g| {
+            g.borrow_mut().get_or_insert_with(Backpressure::new);
+        });
+    }
+    ConcurrencyPermit { max: max.max(1) }
+}
+
+/// A permit from [`concurrency_limit`]; dropping it lets the host start a
+/// held export call.
+///
+/// ```no_run
+/// let permit = wasio::rt::concurrency_limit(1);
+/// drop(permit);
+/// ```
+#[derive(Debug)]
+pub struct ConcurrencyPermit {
+    max: usize,
+}
+
+impl Drop for ConcurrencyPermit {
+    fn drop(&mut self) {
+        let active = LIMIT_ACTIVE.with(|a| {
+            a.set(a.get() - 1);
+            a.get()
+        });
+        if active < self.max {
+            let guard = LIMIT_GUARD.with(|g| g.borrow_mut().take());
+            drop(guard);
+        }
+    }
+}
+
 /// Number of live tasks owned by the current Component Model task (export
 /// call or `block_on`), including the one asking. `None` outside wasio.
 ///

@@ -21,6 +21,7 @@ use testing::wasio::probe;
 struct Guest;
 
 thread_local! {
+    static INSIDE: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
     static MAILBOX: RefCell<Option<oneshot::Sender<u64>>> = const { RefCell::new(None) };
 }
 
@@ -119,6 +120,17 @@ impl exports::testing::wasio::tasks::Guest for Guest {
         let pending = wasio::time::stats().pending_timers as u32;
         wasio::time::sleep(Duration::from_millis(60)).await;
         (wakes.load(Ordering::SeqCst), pending)
+    }
+
+    async fn limited(max: u32, ms: u32) {
+        let _permit = wasio::rt::concurrency_limit(max as usize);
+        let now = INSIDE.with(|i| {
+            i.set(i.get() + 1);
+            i.get()
+        });
+        probe::report(now);
+        probe::delay(ms).await;
+        INSIDE.with(|i| i.set(i.get() - 1));
     }
 
     async fn timeout_hang(ms: u32) -> bool {
