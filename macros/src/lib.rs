@@ -2,9 +2,27 @@
 //! `#[wasio::main]` and `#[wasio::test]`.
 
 use proc_macro::TokenStream;
-use std::sync::atomic::{AtomicBool, Ordering};
 use quote::{format_ident, quote};
-use syn::{ItemFn, ReturnType, parse_macro_input, spanned::Spanned};
+use std::sync::atomic::{AtomicBool, Ordering};
+use syn::{ItemFn, ReturnType, spanned::Spanned};
+
+/// Parses the item under `#[wasio::<what>]`: an `async fn` without
+/// parameters or generics, and no attribute arguments.
+fn parse_async_fn(attr: TokenStream, item: TokenStream, what: &str) -> syn::Result<ItemFn> {
+    if !attr.is_empty() {
+        let msg = format!("#[wasio::{what}] takes no arguments");
+        return Err(syn::Error::new(proc_macro2::TokenStream::from(attr).span(), msg));
+    }
+    let func: ItemFn = syn::parse(item)?;
+    if func.sig.asyncness.is_none() {
+        return Err(syn::Error::new(func.sig.fn_token.span(), format!("#[wasio::{what}] needs an `async fn`")));
+    }
+    if !func.sig.inputs.is_empty() || !func.sig.generics.params.is_empty() {
+        let msg = format!("#[wasio::{what}] functions take no parameters");
+        return Err(syn::Error::new(func.sig.inputs.span(), msg));
+    }
+    Ok(func)
+}
 
 /// Marks `async fn main()` as the program's entry point: the component
 /// exports `wasi:cli/run@0.3` and runs `main` on wasio's executor.
@@ -23,22 +41,10 @@ use syn::{ItemFn, ReturnType, parse_macro_input, spanned::Spanned};
 /// ```
 #[proc_macro_attribute]
 pub fn main(attr: TokenStream, item: TokenStream) -> TokenStream {
-    if !attr.is_empty() {
-        return syn::Error::new(proc_macro2::TokenStream::from(attr).span(), "#[wasio::main] takes no arguments")
-            .to_compile_error()
-            .into();
-    }
-    let func = parse_macro_input!(item as ItemFn);
-    if func.sig.asyncness.is_none() {
-        return syn::Error::new(func.sig.fn_token.span(), "#[wasio::main] needs an `async fn`")
-            .to_compile_error()
-            .into();
-    }
-    if !func.sig.inputs.is_empty() || !func.sig.generics.params.is_empty() {
-        return syn::Error::new(func.sig.inputs.span(), "#[wasio::main] takes `async fn main()` with no parameters")
-            .to_compile_error()
-            .into();
-    }
+    let func = match parse_async_fn(attr, item, "main") {
+        Ok(f) => f,
+        Err(e) => return e.to_compile_error().into(),
+    };
     let user_name = format_ident!("__wasio_user_{}", func.sig.ident);
     let attrs = &func.attrs;
     let vis = &func.vis;
@@ -96,22 +102,10 @@ static HARNESS_EMITTED: AtomicBool = AtomicBool::new(false);
 /// ```
 #[proc_macro_attribute]
 pub fn test(attr: TokenStream, item: TokenStream) -> TokenStream {
-    if !attr.is_empty() {
-        return syn::Error::new(proc_macro2::TokenStream::from(attr).span(), "#[wasio::test] takes no arguments")
-            .to_compile_error()
-            .into();
-    }
-    let func = parse_macro_input!(item as ItemFn);
-    if func.sig.asyncness.is_none() {
-        return syn::Error::new(func.sig.fn_token.span(), "#[wasio::test] needs an `async fn`")
-            .to_compile_error()
-            .into();
-    }
-    if !func.sig.inputs.is_empty() || !func.sig.generics.params.is_empty() {
-        return syn::Error::new(func.sig.inputs.span(), "#[wasio::test] functions take no parameters")
-            .to_compile_error()
-            .into();
-    }
+    let func = match parse_async_fn(attr, item, "test") {
+        Ok(f) => f,
+        Err(e) => return e.to_compile_error().into(),
+    };
     let name = &func.sig.ident;
     let attrs = &func.attrs;
     let vis = &func.vis;

@@ -8,11 +8,18 @@
 
 use anyhow::{Context as _, Result, anyhow};
 use std::collections::HashMap;
+use std::future::Future;
 use std::path::{Path, PathBuf};
+use std::pin::Pin;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
+use std::task::Poll;
 use std::time::Duration;
-use wasmtime::component::{Component, Instance, Linker, Resource, ResourceTable, ResourceType};
+use wasmtime::StoreContextMut;
+use wasmtime::component::{
+    Component, Destination, FutureReader, Instance, Linker, Resource, ResourceTable, ResourceType, Source,
+    StreamConsumer, StreamProducer, StreamReader, StreamResult,
+};
 use wasmtime::{Config, Engine, Store};
 use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 
@@ -69,6 +76,66 @@ pub struct Probe {
     pub clock_waits_max_pending: AtomicU32,
     /// `wait-until` calls dropped before their deadline (cancelled).
     pub clock_waits_cancelled: AtomicU32,
+    /// Host stream/future ends made by the probe, and those released again.
+    pub ends_made: AtomicU32,
+    pub ends_released: AtomicU32,
+}
+
+/// Counts a host stream/future end as released when dropped.
+struct EndGuard(Arc<Probe>);
+
+impl EndGuard {
+    fn new(probe: Arc<Probe>) -> EndGuard {
+        probe.ends_made.fetch_add(1, Ordering::SeqCst);
+        EndGuard(probe)
+    }
+}
+
+impl Drop for EndGuard {
+    fn drop(&mut self) {
+        self.0.ends_released.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+/// A stream producer that never produces; a stream consumer that never
+/// consumes. On `finish` (the guest cancelled) they stop at once.
+struct Never(#[allow(dead_code)] EndGuard);
+
+impl<D> StreamProducer<D> for Never {
+    type Item = u8;
+    type Buffer = Option<u8>;
+    fn poll_produce<'a>(
+        self: Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+        _: StoreContextMut<'a, D>,
+        _: Destination<'a, u8, Option<u8>>,
+        finish: bool,
+    ) -> Poll<wasmtime::Result<StreamResult>> {
+        if finish { Poll::Ready(Ok(StreamResult::Cancelled)) } else { Poll::Pending }
+    }
+}
+
+impl<D> StreamConsumer<D> for Never {
+    type Item = u8;
+    fn poll_consume(
+        self: Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+        _: StoreContextMut<D>,
+        _: Source<'_, u8>,
+        finish: bool,
+    ) -> Poll<wasmtime::Result<StreamResult>> {
+        if finish { Poll::Ready(Ok(StreamResult::Cancelled)) } else { Poll::Pending }
+    }
+}
+
+/// A future producer that never resolves.
+struct NeverFuture(#[allow(dead_code)] EndGuard);
+
+impl Future for NeverFuture {
+    type Output = wasmtime::Result<u32>;
+    fn poll(self: Pin<&mut Self>, _: &mut std::task::Context<'_>) -> Poll<Self::Output> {
+        Poll::Pending
+    }
 }
 
 /// The monotonic clock the test host gives guests (nanoseconds since the
@@ -120,6 +187,8 @@ pub struct State {
     pub table: ResourceTable,
     pub probe: Arc<Probe>,
     pub clock: TestClock,
+    /// Futures the guest handed to `sink-future`, never read.
+    pub held_futures: Vec<FutureReader<u32>>,
 }
 
 impl WasiView for State {
@@ -177,6 +246,27 @@ pub fn linker() -> Result<Linker<State>> {
         store.data().probe.reports.lock().unwrap().push(value);
         Ok(())
     })?;
+    probe.func_wrap("never-stream", |mut store, (): ()| {
+        let guard = EndGuard::new(store.data().probe.clone());
+        Ok((StreamReader::<u8>::new(&mut store, Never(guard))?,))
+    })?;
+    probe.func_wrap("sink-stream", |mut store, (s,): (StreamReader<u8>,)| {
+        let guard = EndGuard::new(store.data().probe.clone());
+        s.pipe(&mut store, Never(guard))?;
+        Ok(())
+    })?;
+    probe.func_wrap("never-future", |mut store, (): ()| {
+        let guard = EndGuard::new(store.data().probe.clone());
+        Ok((FutureReader::<u32>::new(&mut store, NeverFuture(guard))?,))
+    })?;
+    // Held, never read: closed by `close_held_futures`. (Piping it into a
+    // consumer that cancels makes Wasmtime 48 treat a cancelled guest write
+    // as delivered, so the guest's later default write traps.)
+    probe.func_wrap("sink-future", |mut store, (f,): (FutureReader<u32>,)| {
+        store.data().probe.ends_made.fetch_add(1, Ordering::SeqCst);
+        store.data_mut().held_futures.push(f);
+        Ok(())
+    })?;
     // Wrap the host's `wait-until` to count pending clock waits.
     linker.allow_shadowing(true);
     linker.instance("wasi:clocks/monotonic-clock@0.3.0")?.func_wrap_concurrent(
@@ -203,7 +293,10 @@ pub fn linker() -> Result<Linker<State>> {
 pub fn store(mut ctx: WasiCtxBuilder) -> Store<State> {
     let clock = TestClock(std::time::Instant::now());
     ctx.monotonic_clock(clock.clone());
-    Store::new(engine(), State { ctx: ctx.build(), table: ResourceTable::new(), probe: Arc::default(), clock })
+    Store::new(
+        engine(),
+        State { ctx: ctx.build(), table: ResourceTable::new(), probe: Arc::default(), clock, held_futures: Vec::new() },
+    )
 }
 
 /// Instantiates `name` in a fresh store.
@@ -211,6 +304,17 @@ pub async fn instantiate(name: &str, ctx: WasiCtxBuilder) -> Result<(Store<State
     let mut store = store(ctx);
     let instance = linker()?.instantiate_async(&mut store, &component(name)?).await?;
     Ok((store, instance))
+}
+
+/// Closes the futures held by `sink-future` (the guest's pending writes then
+/// see the reader gone), counting each as released.
+pub fn close_held_futures(store: &mut Store<State>) -> Result<()> {
+    let held = std::mem::take(&mut store.data_mut().held_futures);
+    for mut f in held {
+        f.close(&mut *store)?;
+        store.data().probe.ends_released.fetch_add(1, Ordering::SeqCst);
+    }
+    Ok(())
 }
 
 /// Looks up `func` in exported interface `iface` of `instance`.

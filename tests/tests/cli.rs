@@ -166,8 +166,8 @@ fn stdin_lines_through_async_buf_read() {
     let out = run_cli("stdio_probe", &[], &["lines"], input.as_bytes());
     assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
     let stdout = String::from_utf8(out.stdout).unwrap();
-    let expected: String = (0..20_000).map(|i| format!("{}: LINE {i}\n", i + 1)).collect::<String>()
-        + "20001: TAIL\n20001 lines\n";
+    let expected: String =
+        (0..20_000).map(|i| format!("{}: LINE {i}\n", i + 1)).collect::<String>() + "20001: TAIL\n20001 lines\n";
     assert!(stdout == expected, "stdout differs ({} vs {} bytes)", stdout.len(), expected.len());
 }
 

@@ -183,9 +183,8 @@ async fn concurrency_limit_makes_the_host_hold_new_calls() -> anyhow::Result<()>
         tokio::time::timeout(
             LIMIT,
             store.run_concurrent(async |a| -> anyhow::Result<()> {
-                let all = (0..calls).map(|_| async move {
-                    limited.call_concurrent(a, &[Val::U32(max), Val::U32(30)], &mut []).await
-                });
+                let all = (0..calls)
+                    .map(|_| async move { limited.call_concurrent(a, &[Val::U32(max), Val::U32(30)], &mut []).await });
                 for r in futures::future::join_all(all).await {
                     r?;
                 }
@@ -199,5 +198,65 @@ async fn concurrency_limit_makes_the_host_hold_new_calls() -> anyhow::Result<()>
         let expected = (max as usize).min(calls) as u64;
         assert_eq!(most, expected, "at most {max} calls inside at once: {reports:?}");
     }
+    Ok(())
+}
+
+/// Cancels `times` operations of `kind` in the guest and checks the host
+/// released every end it made and the resource table is back where it was.
+async fn cancel_io(kind: &str, times: u32) -> anyhow::Result<()> {
+    let (mut store, instance) = instantiate("tasks_probe", WasiCtxBuilder::new()).await?;
+    let f = export_func(&mut store, &instance, TASKS, "cancel-io")?;
+    let baseline = store.data_mut().table_len();
+    let args = [Val::Enum(kind.to_string()), Val::U32(times)];
+    tokio::time::timeout(LIMIT, store.run_concurrent(async |a| f.call_concurrent(a, &args, &mut []).await)).await???;
+    wasio_tests::close_held_futures(&mut store)?;
+    // Let the host finish tearing down ends the guest dropped, and the guest
+    // finish writes that now see the reader gone.
+    tokio::time::timeout(LIMIT, store.run_concurrent(async |_| tokio::time::sleep(Duration::from_millis(20)).await))
+        .await??;
+    let probe = store.data().probe.clone();
+    assert_eq!(probe.ends_made.load(Ordering::SeqCst), times, "{kind}: host ends made");
+    assert_eq!(probe.ends_released.load(Ordering::SeqCst), times, "{kind}: host ends released");
+    assert_eq!(store.data_mut().table_len(), baseline, "{kind}: resource table back to its start");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancelled_stream_reads_release_everything() -> anyhow::Result<()> {
+    cancel_io("stream-read", 1).await?;
+    cancel_io("stream-read", 10_000).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancelled_stream_writes_release_everything() -> anyhow::Result<()> {
+    cancel_io("stream-write", 1).await?;
+    cancel_io("stream-write", 10_000).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancelled_future_reads_release_everything() -> anyhow::Result<()> {
+    cancel_io("future-read", 1).await?;
+    cancel_io("future-read", 10_000).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancelled_future_writes_release_everything() -> anyhow::Result<()> {
+    cancel_io("future-write", 1).await?;
+    cancel_io("future-write", 10_000).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ten_thousand_cancelled_subtasks_release_everything() -> anyhow::Result<()> {
+    let (mut store, instance) = instantiate("tasks_probe", WasiCtxBuilder::new()).await?;
+    let cancel_hang = export_func(&mut store, &instance, TASKS, "cancel-hang")?;
+    let baseline = store.data_mut().table_len();
+    tokio::time::timeout(
+        LIMIT,
+        store.run_concurrent(async |a| cancel_hang.call_concurrent(a, &[Val::U32(10_000)], &mut []).await),
+    )
+    .await???;
+    let probe = store.data().probe.clone();
+    assert_eq!(probe.hangs_cancelled.load(Ordering::SeqCst), 10_000);
+    assert_eq!(store.data_mut().table_len(), baseline);
     Ok(())
 }

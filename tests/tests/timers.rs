@@ -10,7 +10,11 @@ use wasmtime_wasi::WasiCtxBuilder;
 const TASKS: &str = "testing:wasio/tasks";
 const LIMIT: Duration = Duration::from_secs(120);
 
-async fn call(name: &str, args: &[Val], results: usize) -> anyhow::Result<(Vec<Val>, std::sync::Arc<wasio_tests::Probe>)> {
+async fn call(
+    name: &str,
+    args: &[Val],
+    results: usize,
+) -> anyhow::Result<(Vec<Val>, std::sync::Arc<wasio_tests::Probe>)> {
     let (mut store, instance) = instantiate("tasks_probe", WasiCtxBuilder::new()).await?;
     let f = export_func(&mut store, &instance, TASKS, name)?;
     let probe = store.data().probe.clone();

@@ -285,6 +285,7 @@ pub fn run_test<T: MainResult>(test: impl Future<Output = T>) {
 /// The `wasi:cli/run@0.3` export of a test binary: runs the libtest
 /// harness (std's `main`) inside this async task, so tests may block.
 #[doc(hidden)]
+#[allow(clippy::result_unit_err)]
 pub fn run_test_harness() -> Result<(), ()> {
     #[cfg(target_family = "wasm")]
     unsafe extern "C" {

@@ -3,7 +3,7 @@
 
 use futures_channel::oneshot;
 use std::cell::RefCell;
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use std::pin::pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -38,6 +38,36 @@ impl exports::testing::wasio::tasks::Guest for Guest {
             let pending = poll_once_then_drop(probe::hang(&lease)).await;
             assert!(pending, "hang completed");
             drop(lease);
+        }
+    }
+
+    async fn cancel_io(kind: probe::IoKind, times: u32) {
+        for _ in 0..times {
+            let pending = match kind {
+                probe::IoKind::StreamRead => {
+                    let mut s = probe::never_stream();
+                    let pending = poll_once_then_drop(s.read(Vec::with_capacity(64))).await;
+                    drop(s);
+                    pending
+                }
+                probe::IoKind::StreamWrite => {
+                    let (mut tx, rx) = wit_stream::new::<u8>();
+                    probe::sink_stream(rx);
+                    let pending = poll_once_then_drop(tx.write(vec![7; 64])).await;
+                    drop(tx);
+                    pending
+                }
+                probe::IoKind::FutureRead => {
+                    let f = probe::never_future();
+                    poll_once_then_drop(f.into_future()).await
+                }
+                probe::IoKind::FutureWrite => {
+                    let (tx, rx) = wit_future::new::<u32>(|| 0);
+                    probe::sink_future(rx);
+                    poll_once_then_drop(tx.write(5)).await
+                }
+            };
+            assert!(pending, "{kind:?} completed");
         }
     }
 
