@@ -34,6 +34,7 @@ extern crate self as wasio;
 
 pub mod bindings;
 pub mod env;
+pub mod fs;
 pub mod io;
 pub mod process;
 pub mod rand;

@@ -335,3 +335,40 @@ pub fn export_func(
 pub fn wasmtime_cli() -> PathBuf {
     std::env::var_os("WASMTIME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("wasmtime"))
 }
+
+/// Runs `wasmtime run [flags] <example>.wasm [args]` with `stdin` piped in.
+pub fn run_cli(example: &str, flags: &[&str], args: &[&str], stdin: &[u8]) -> std::process::Output {
+    let mut child = std::process::Command::new(wasmtime_cli())
+        .arg("run")
+        .args(flags)
+        .arg(wasm_path(example))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawning the wasmtime CLI (set $WASMTIME or put wasmtime on PATH)");
+    let mut input = child.stdin.take().unwrap();
+    use std::io::Write as _;
+    let data = stdin.to_vec();
+    let writer = std::thread::spawn(move || {
+        // The guest may exit before reading everything; that is not an error here.
+        let _ = input.write_all(&data);
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    out
+}
+
+/// Deterministic pseudo-random bytes (xorshift), so failures reproduce.
+pub fn random_bytes(len: usize, mut seed: u64) -> Vec<u8> {
+    let mut v = Vec::with_capacity(len);
+    while v.len() < len {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        v.extend_from_slice(&seed.to_le_bytes());
+    }
+    v.truncate(len);
+    v
+}

@@ -1,47 +1,10 @@
 //! The examples under the `wasmtime` CLI, as a user runs them, driven through
 //! real pipes; and the same components on the embedded host's p3 `run`.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
-use wasio_tests::{component, linker, store, wasm_path, wasmtime_cli};
+use std::process::{Command, Stdio};
+use wasio_tests::{component, linker, random_bytes, run_cli, store, wasm_path, wasmtime_cli};
 use wasmtime_wasi::WasiCtxBuilder;
 use wasmtime_wasi::p2::pipe::{MemoryInputPipe, MemoryOutputPipe};
-
-/// Runs `wasmtime run [flags] <example>.wasm [args]` with `stdin` piped in.
-fn run_cli(example: &str, flags: &[&str], args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(wasmtime_cli())
-        .arg("run")
-        .args(flags)
-        .arg(wasm_path(example))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawning the wasmtime CLI (set $WASMTIME or put wasmtime on PATH)");
-    let mut input = child.stdin.take().unwrap();
-    let data = stdin.to_vec();
-    let writer = std::thread::spawn(move || {
-        // The guest may exit before reading everything; that is not an error here.
-        let _ = input.write_all(&data);
-    });
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    out
-}
-
-/// Deterministic pseudo-random bytes (xorshift), so failures reproduce.
-fn random_bytes(len: usize, mut seed: u64) -> Vec<u8> {
-    let mut v = Vec::with_capacity(len);
-    while v.len() < len {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        v.extend_from_slice(&seed.to_le_bytes());
-    }
-    v.truncate(len);
-    v
-}
 
 #[test]
 fn hello_copies_1_mib_of_stdin_byte_for_byte() {

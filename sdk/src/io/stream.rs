@@ -224,4 +224,21 @@ impl ByteReader {
         std::mem::swap(&mut self.buf, other);
         std::mem::replace(&mut self.pos, 0)
     }
+
+    /// `AsyncBufRead::consume`.
+    pub(crate) fn consume(&mut self, amt: usize) {
+        self.pos = (self.pos + amt).min(self.buf.len());
+    }
+
+    /// `AsyncRead::poll_read`: copies buffered bytes into `out`.
+    pub(crate) fn poll_read(&mut self, cx: &mut Context<'_>, out: &mut [u8]) -> Poll<io::Result<usize>> {
+        if out.is_empty() {
+            return Poll::Ready(Ok(0));
+        }
+        let avail = ready!(self.poll_fill_buf(cx))?;
+        let n = avail.len().min(out.len());
+        out[..n].copy_from_slice(&avail[..n]);
+        self.consume(n);
+        Poll::Ready(Ok(n))
+    }
 }
