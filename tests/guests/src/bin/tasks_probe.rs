@@ -163,6 +163,16 @@ impl exports::testing::wasio::tasks::Guest for Guest {
         INSIDE.with(|i| i.set(i.get() - 1));
     }
 
+    async fn cancellable(value: u64) {
+        wasio::spawn(async move {
+            probe::delay(50).await;
+            probe::report(value + 1);
+        });
+        let lease = probe::Lease::new();
+        probe::hang(&lease).await;
+        unreachable!("hang returned");
+    }
+
     async fn timeout_hang(ms: u32) -> bool {
         let lease = probe::Lease::new();
         let r = wasio::time::timeout(Duration::from_millis(ms.into()), probe::hang(&lease)).await;

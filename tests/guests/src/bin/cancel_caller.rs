@@ -1,0 +1,23 @@
+//! Composed in front of `tasks_probe` by the test suite: calls the export
+//! `tasks.cancellable`, then cancels that call (drops its future) while it
+//! waits, and prints what the caller saw.
+
+use std::time::Duration;
+
+wit_bindgen::generate!({
+    path: "../wit",
+    world: "cancel-caller",
+    runtime_path: "::wasio::rt::bindgen_rt",
+});
+
+use testing::wasio::tasks;
+
+#[wasio::main]
+async fn main() {
+    let call = tasks::cancellable(41);
+    let outcome = wasio::time::timeout(Duration::from_millis(20), call).await;
+    println!("call outcome: {}", if outcome.is_err() { "cancelled by timeout" } else { "returned" });
+    // Give the callee's spawned task time to finish after the cancel.
+    wasio::time::sleep(Duration::from_millis(200)).await;
+    println!("caller done");
+}
