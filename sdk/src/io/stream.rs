@@ -12,7 +12,7 @@ use std::task::{Context, Poll, Waker, ready};
 use wit_bindgen::{StreamReader, StreamResult, StreamWriter};
 
 /// Largest chunk handed to the host in one write, and the read buffer size.
-pub(crate) const CHUNK: usize = 64 * 1024;
+pub(crate) const CHUNK: usize = 256 * 1024;
 
 type WriteFut = LocalBoxFuture<'static, (StreamWriter<u8>, StreamResult, Vec<u8>)>;
 type ReadFut = LocalBoxFuture<'static, (StreamReader<u8>, StreamResult, Vec<u8>)>;
