@@ -36,6 +36,7 @@ pub mod bindings;
 pub mod env;
 pub mod fs;
 pub mod io;
+pub mod net;
 pub mod process;
 pub mod rand;
 pub mod rt;

@@ -1,0 +1,50 @@
+//! WASI sockets `error-code` → `std::io::Error`.
+
+use crate::bindings::wasi::sockets::ip_name_lookup::ErrorCode as LookupCode;
+use crate::bindings::wasi::sockets::types::ErrorCode;
+use std::io;
+
+/// An `io::Error` for a sockets `code`, raised by `op`.
+pub(crate) fn net_err(code: ErrorCode, op: &str) -> io::Error {
+    use io::ErrorKind as K;
+    let (kind, what) = match &code {
+        ErrorCode::AccessDenied => (
+            K::PermissionDenied,
+            "network access denied by the host (grant it with `wasmtime run -Sinherit-network`)".to_string(),
+        ),
+        ErrorCode::NotSupported => (K::Unsupported, "not supported by the host".into()),
+        ErrorCode::InvalidArgument => (K::InvalidInput, "invalid argument".into()),
+        ErrorCode::OutOfMemory => (K::OutOfMemory, "out of memory".into()),
+        ErrorCode::Timeout => (K::TimedOut, "timed out".into()),
+        ErrorCode::InvalidState => (K::InvalidInput, "socket in the wrong state for this call".into()),
+        ErrorCode::AddressNotBindable => (K::AddrNotAvailable, "address not bindable".into()),
+        ErrorCode::AddressInUse => (K::AddrInUse, "address in use".into()),
+        ErrorCode::RemoteUnreachable => (K::HostUnreachable, "remote unreachable".into()),
+        ErrorCode::ConnectionRefused => (K::ConnectionRefused, "connection refused".into()),
+        ErrorCode::ConnectionBroken => (K::BrokenPipe, "connection broken".into()),
+        ErrorCode::ConnectionReset => (K::ConnectionReset, "connection reset by peer".into()),
+        ErrorCode::ConnectionAborted => (K::ConnectionAborted, "connection aborted".into()),
+        ErrorCode::DatagramTooLarge => (K::InvalidInput, "datagram too large".into()),
+        ErrorCode::Other(Some(m)) => (K::Other, m.clone()),
+        ErrorCode::Other(None) => (K::Other, "socket error".into()),
+    };
+    io::Error::new(kind, format!("{op}: {what}"))
+}
+
+/// An `io::Error` for a name lookup failure.
+pub(crate) fn lookup_err(code: LookupCode, host: &str) -> io::Error {
+    use io::ErrorKind as K;
+    let (kind, what) = match code {
+        LookupCode::AccessDenied => (
+            K::PermissionDenied,
+            "name lookup denied by the host (grant it with `wasmtime run -Sinherit-network -Sallow-ip-name-lookup`)"
+                .to_string(),
+        ),
+        LookupCode::InvalidArgument => (K::InvalidInput, "invalid host name".into()),
+        LookupCode::NameUnresolvable => (K::NotFound, "name does not resolve".into()),
+        LookupCode::TemporaryResolverFailure => (K::WouldBlock, "temporary resolver failure".into()),
+        LookupCode::PermanentResolverFailure => (K::Other, "resolver failure".into()),
+        LookupCode::Other(m) => (K::Other, m.unwrap_or_else(|| "lookup failed".into())),
+    };
+    io::Error::new(kind, format!("lookup {host}: {what}"))
+}

@@ -1,0 +1,477 @@
+//! TCP: `TcpListener`, `TcpStream` and its owned halves.
+
+use super::addr::{ToSocketAddrs, each_addr, family, from_wasi, to_wasi};
+use super::error::net_err;
+use crate::bindings::wasi::sockets::types::{ErrorCode, TcpSocket};
+use crate::io::stream::{ByteReader, ByteWriter, DoneFut};
+use futures_core::Stream;
+use futures_io::{AsyncBufRead, AsyncRead, AsyncWrite};
+use futures_util::future::LocalBoxFuture;
+use std::io;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll, ready};
+use std::time::Duration;
+use wit_bindgen::{StreamReader, StreamResult};
+
+type AcceptBatch = (StreamReader<TcpSocket>, StreamResult, Vec<TcpSocket>);
+
+/// A TCP listener, like `tokio::net::TcpListener`.
+///
+/// ```no_run
+/// # async fn f() -> std::io::Result<()> {
+/// let listener = wasio::net::TcpListener::bind("127.0.0.1:8080").await?;
+/// loop {
+///     let (stream, peer) = listener.accept().await?;
+///     wasio::spawn(async move { /* serve `stream` */ let _ = (stream, peer); });
+/// }
+/// # }
+/// ```
+pub struct TcpListener {
+    socket: TcpSocket,
+    /// The stream of accepted sockets, and a read in flight on it.
+    incoming: std::cell::RefCell<AcceptState>,
+    local: SocketAddr,
+}
+
+struct AcceptState {
+    reader: Option<StreamReader<TcpSocket>>,
+    inflight: Option<LocalBoxFuture<'static, AcceptBatch>>,
+    ready: std::collections::VecDeque<TcpSocket>,
+}
+
+impl std::fmt::Debug for TcpListener {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TcpListener").field("local", &self.local).finish()
+    }
+}
+
+impl TcpListener {
+    /// Binds to the first of `addr`'s addresses that works and listens.
+    ///
+    /// ```no_run
+    /// # async fn f() -> std::io::Result<()> {
+    /// let l = wasio::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// println!("listening on {}", l.local_addr()?);
+    /// # Ok(()) }
+    /// ```
+    pub async fn bind(addr: impl ToSocketAddrs) -> io::Result<TcpListener> {
+        Self::bind_with_backlog(addr, None).await
+    }
+
+    /// [`bind`](Self::bind) with an explicit listen backlog.
+    ///
+    /// ```no_run
+    /// # async fn f() -> std::io::Result<()> {
+    /// let l = wasio::net::TcpListener::bind_with_backlog("127.0.0.1:0", Some(1024)).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn bind_with_backlog(addr: impl ToSocketAddrs, backlog: Option<u64>) -> io::Result<TcpListener> {
+        each_addr(addr, async |addr| {
+            let socket = TcpSocket::create(family(&addr)).map_err(|e| net_err(e, "bind"))?;
+            socket.bind(to_wasi(addr)).map_err(|e| net_err(e, &format!("bind {addr}")))?;
+            if let Some(n) = backlog {
+                socket.set_listen_backlog_size(n).map_err(|e| net_err(e, "listen backlog"))?;
+            }
+            let reader = socket.listen().map_err(|e| net_err(e, &format!("listen {addr}")))?;
+            let local = from_wasi(socket.get_local_address().map_err(|e| net_err(e, "local address"))?);
+            Ok(TcpListener {
+                socket,
+                local,
+                incoming: std::cell::RefCell::new(AcceptState {
+                    reader: Some(reader),
+                    inflight: None,
+                    ready: Default::default(),
+                }),
+            })
+        })
+        .await
+    }
+
+    /// The bound address (with the port the host chose for port 0).
+    ///
+    /// ```no_run
+    /// # fn f(l: &wasio::net::TcpListener) -> std::io::Result<()> {
+    /// let port = l.local_addr()?.port();
+    /// # Ok(()) }
+    /// ```
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        Ok(self.local)
+    }
+
+    /// Sets the listen backlog (may be called while listening).
+    ///
+    /// ```no_run
+    /// # fn f(l: &wasio::net::TcpListener) -> std::io::Result<()> {
+    /// l.set_backlog(512)?;
+    /// # Ok(()) }
+    /// ```
+    pub fn set_backlog(&self, backlog: u64) -> io::Result<()> {
+        self.socket.set_listen_backlog_size(backlog).map_err(|e| net_err(e, "listen backlog"))
+    }
+
+    /// Polls for the next connection.
+    ///
+    /// ```no_run
+    /// # fn f(l: &wasio::net::TcpListener, cx: &mut std::task::Context<'_>) {
+    /// let _ = l.poll_accept(cx);
+    /// # }
+    /// ```
+    pub fn poll_accept(&self, cx: &mut Context<'_>) -> Poll<io::Result<(TcpStream, SocketAddr)>> {
+        let mut st = self.incoming.borrow_mut();
+        loop {
+            if let Some(sock) = st.ready.pop_front() {
+                let peer = sock.get_remote_address().map(from_wasi).map_err(|e| net_err(e, "accept"))?;
+                return Poll::Ready(Ok((TcpStream::from_socket(sock), peer)));
+            }
+            if st.inflight.is_none() {
+                let Some(mut reader) = st.reader.take() else {
+                    return Poll::Ready(Err(io::Error::new(io::ErrorKind::NotConnected, "listener closed")));
+                };
+                st.inflight = Some(Box::pin(async move {
+                    let (result, batch) = reader.read(Vec::with_capacity(8)).await;
+                    (reader, result, batch)
+                }));
+            }
+            let (reader, result, batch) = ready!(st.inflight.as_mut().unwrap().as_mut().poll(cx));
+            st.inflight = None;
+            st.ready.extend(batch);
+            if matches!(result, StreamResult::Complete(_)) {
+                st.reader = Some(reader);
+            }
+        }
+    }
+
+    /// Waits for the next connection: the stream and the peer's address.
+    /// Dropping the future cancels the wait.
+    ///
+    /// ```no_run
+    /// # async fn f(l: wasio::net::TcpListener) -> std::io::Result<()> {
+    /// let (stream, peer) = l.accept().await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn accept(&self) -> io::Result<(TcpStream, SocketAddr)> {
+        std::future::poll_fn(|cx| self.poll_accept(cx)).await
+    }
+
+    /// The connections as a `Stream`.
+    ///
+    /// ```no_run
+    /// use futures_util::StreamExt;
+    /// # async fn f(l: wasio::net::TcpListener) -> std::io::Result<()> {
+    /// let mut incoming = l.incoming();
+    /// while let Some(stream) = incoming.next().await {
+    ///     let stream = stream?;
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn incoming(&self) -> Incoming<'_> {
+        Incoming { listener: self }
+    }
+}
+
+/// The `Stream` of [`TcpListener::incoming`].
+///
+/// ```no_run
+/// # fn f(l: &wasio::net::TcpListener) { let _: wasio::net::Incoming<'_> = l.incoming(); }
+/// ```
+#[derive(Debug)]
+pub struct Incoming<'a> {
+    listener: &'a TcpListener,
+}
+
+impl Stream for Incoming<'_> {
+    type Item = io::Result<TcpStream>;
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.listener.poll_accept(cx).map(|r| Some(r.map(|(s, _)| s)))
+    }
+}
+
+fn done_future(fut: wit_bindgen::FutureReader<Result<(), ErrorCode>>, op: &'static str) -> DoneFut {
+    Box::pin(async move { fut.await.map_err(|e| net_err(e, op)) })
+}
+
+/// A TCP connection, like `tokio::net::TcpStream`: `futures_io::AsyncRead`,
+/// `AsyncBufRead` and `AsyncWrite`. `close` shuts down the sending side
+/// (the peer reads end-of-stream) and waits until everything was sent.
+///
+/// ```no_run
+/// use futures_util::io::{AsyncReadExt, AsyncWriteExt};
+/// # async fn f() -> std::io::Result<()> {
+/// let mut s = wasio::net::TcpStream::connect("127.0.0.1:8080").await?;
+/// s.write_all(b"ping").await?;
+/// s.close().await?;
+/// let mut reply = Vec::new();
+/// s.read_to_end(&mut reply).await?;
+/// # Ok(()) }
+/// ```
+pub struct TcpStream {
+    socket: Rc<TcpSocket>,
+    read: ByteReader,
+    write: ByteWriter,
+}
+
+impl std::fmt::Debug for TcpStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TcpStream").field("peer", &self.peer_addr().ok()).finish()
+    }
+}
+
+impl TcpStream {
+    fn from_socket(socket: TcpSocket) -> TcpStream {
+        let socket = Rc::new(socket);
+        let (rx, done) = socket.receive();
+        let read = ByteReader::new(rx, Some(done_future(done, "read")));
+        let s = socket.clone();
+        let write = ByteWriter::new(move |tx| done_future(s.send(tx), "write"));
+        TcpStream { socket, read, write }
+    }
+
+    /// Connects to the first of `addr`'s addresses that accepts.
+    ///
+    /// # Errors
+    /// `ConnectionRefused`, `TimedOut`, `PermissionDenied` (no network
+    /// granted: run with `-Sinherit-network`), ...
+    ///
+    /// ```no_run
+    /// # async fn f() -> std::io::Result<()> {
+    /// let s = wasio::net::TcpStream::connect(("localhost", 8080)).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn connect(addr: impl ToSocketAddrs) -> io::Result<TcpStream> {
+        each_addr(addr, async |addr| {
+            let socket = TcpSocket::create(family(&addr)).map_err(|e| net_err(e, "connect"))?;
+            socket.connect(to_wasi(addr)).await.map_err(|e| net_err(e, &format!("connect {addr}")))?;
+            Ok(TcpStream::from_socket(socket))
+        })
+        .await
+    }
+
+    /// The peer's address.
+    ///
+    /// ```no_run
+    /// # fn f(s: &wasio::net::TcpStream) -> std::io::Result<()> { println!("{}", s.peer_addr()?); Ok(()) }
+    /// ```
+    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
+        self.socket.get_remote_address().map(from_wasi).map_err(|e| net_err(e, "peer address"))
+    }
+
+    /// The local address.
+    ///
+    /// ```no_run
+    /// # fn f(s: &wasio::net::TcpStream) -> std::io::Result<()> { println!("{}", s.local_addr()?); Ok(()) }
+    /// ```
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.socket.get_local_address().map(from_wasi).map_err(|e| net_err(e, "local address"))
+    }
+
+    /// `TCP_NODELAY`: WASI 0.3 has no such option, so this is always
+    /// `Err(Unsupported)`. (Hosts typically send writes promptly anyway.)
+    ///
+    /// ```no_run
+    /// # fn f(s: &wasio::net::TcpStream) { assert!(s.set_nodelay(true).is_err()); }
+    /// ```
+    pub fn set_nodelay(&self, _on: bool) -> io::Result<()> {
+        Err(io::Error::new(io::ErrorKind::Unsupported, "set_nodelay: WASI 0.3 sockets have no TCP_NODELAY option"))
+    }
+
+    /// Turns TCP keep-alive on or off.
+    ///
+    /// ```no_run
+    /// # fn f(s: &wasio::net::TcpStream) -> std::io::Result<()> { s.set_keepalive(true) }
+    /// ```
+    pub fn set_keepalive(&self, on: bool) -> io::Result<()> {
+        self.socket.set_keep_alive_enabled(on).map_err(|e| net_err(e, "keep-alive"))
+    }
+
+    /// Whether TCP keep-alive is on.
+    ///
+    /// ```no_run
+    /// # fn f(s: &wasio::net::TcpStream) -> std::io::Result<()> { let _ = s.keepalive()?; Ok(()) }
+    /// ```
+    pub fn keepalive(&self) -> io::Result<bool> {
+        self.socket.get_keep_alive_enabled().map_err(|e| net_err(e, "keep-alive"))
+    }
+
+    /// Sets the keep-alive idle time, probe interval and probe count.
+    ///
+    /// ```no_run
+    /// # fn f(s: &wasio::net::TcpStream) -> std::io::Result<()> {
+    /// use std::time::Duration;
+    /// s.set_keepalive_params(Duration::from_secs(60), Duration::from_secs(10), 5)
+    /// # }
+    /// ```
+    pub fn set_keepalive_params(&self, idle: Duration, interval: Duration, count: u32) -> io::Result<()> {
+        let ns = |d: Duration| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
+        self.socket.set_keep_alive_idle_time(ns(idle)).map_err(|e| net_err(e, "keep-alive idle"))?;
+        self.socket.set_keep_alive_interval(ns(interval)).map_err(|e| net_err(e, "keep-alive interval"))?;
+        self.socket.set_keep_alive_count(count).map_err(|e| net_err(e, "keep-alive count"))
+    }
+
+    /// The IP hop limit (TTL) of outgoing packets.
+    ///
+    /// ```no_run
+    /// # fn f(s: &wasio::net::TcpStream) -> std::io::Result<()> { let _ = s.ttl()?; Ok(()) }
+    /// ```
+    pub fn ttl(&self) -> io::Result<u32> {
+        self.socket.get_hop_limit().map(u32::from).map_err(|e| net_err(e, "hop limit"))
+    }
+
+    /// Sets the IP hop limit (TTL), 1..=255.
+    ///
+    /// ```no_run
+    /// # fn f(s: &wasio::net::TcpStream) -> std::io::Result<()> { s.set_ttl(64) }
+    /// ```
+    pub fn set_ttl(&self, ttl: u32) -> io::Result<()> {
+        let v = u8::try_from(ttl).map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "ttl must be 1..=255"))?;
+        self.socket.set_hop_limit(v).map_err(|e| net_err(e, "hop limit"))
+    }
+
+    /// The kernel receive buffer size.
+    ///
+    /// ```no_run
+    /// # fn f(s: &wasio::net::TcpStream) -> std::io::Result<()> { let _ = s.recv_buffer_size()?; Ok(()) }
+    /// ```
+    pub fn recv_buffer_size(&self) -> io::Result<u64> {
+        self.socket.get_receive_buffer_size().map_err(|e| net_err(e, "receive buffer size"))
+    }
+
+    /// Sets the kernel receive buffer size.
+    ///
+    /// ```no_run
+    /// # fn f(s: &wasio::net::TcpStream) -> std::io::Result<()> { s.set_recv_buffer_size(1 << 20) }
+    /// ```
+    pub fn set_recv_buffer_size(&self, size: u64) -> io::Result<()> {
+        self.socket.set_receive_buffer_size(size).map_err(|e| net_err(e, "receive buffer size"))
+    }
+
+    /// The kernel send buffer size.
+    ///
+    /// ```no_run
+    /// # fn f(s: &wasio::net::TcpStream) -> std::io::Result<()> { let _ = s.send_buffer_size()?; Ok(()) }
+    /// ```
+    pub fn send_buffer_size(&self) -> io::Result<u64> {
+        self.socket.get_send_buffer_size().map_err(|e| net_err(e, "send buffer size"))
+    }
+
+    /// Sets the kernel send buffer size.
+    ///
+    /// ```no_run
+    /// # fn f(s: &wasio::net::TcpStream) -> std::io::Result<()> { s.set_send_buffer_size(1 << 20) }
+    /// ```
+    pub fn set_send_buffer_size(&self, size: u64) -> io::Result<()> {
+        self.socket.set_send_buffer_size(size).map_err(|e| net_err(e, "send buffer size"))
+    }
+
+    /// Splits into owned halves usable from two tasks (like tokio's
+    /// `into_split`). Closing the write half shuts down the sending side.
+    ///
+    /// ```no_run
+    /// # async fn f(s: wasio::net::TcpStream) -> std::io::Result<()> {
+    /// let (mut rd, mut wr) = s.into_split();
+    /// wasio::spawn(async move { futures_util::io::copy(&mut rd, &mut futures_util::io::sink()).await });
+    /// # Ok(()) }
+    /// ```
+    pub fn into_split(self) -> (OwnedReadHalf, OwnedWriteHalf) {
+        (
+            OwnedReadHalf { socket: self.socket.clone(), read: self.read },
+            OwnedWriteHalf { socket: self.socket, write: self.write },
+        )
+    }
+
+    /// Same as [`into_split`](Self::into_split).
+    ///
+    /// ```no_run
+    /// # fn f(s: wasio::net::TcpStream) { let (_r, _w) = s.split(); }
+    /// ```
+    pub fn split(self) -> (OwnedReadHalf, OwnedWriteHalf) {
+        self.into_split()
+    }
+}
+
+impl AsyncRead for TcpStream {
+    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
+        self.get_mut().read.poll_read(cx, buf)
+    }
+}
+
+impl AsyncBufRead for TcpStream {
+    fn poll_fill_buf(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<&[u8]>> {
+        self.get_mut().read.poll_fill_buf(cx)
+    }
+    fn consume(self: Pin<&mut Self>, amt: usize) {
+        self.get_mut().read.consume(amt)
+    }
+}
+
+impl AsyncWrite for TcpStream {
+    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        self.get_mut().write.poll_write(0, cx, buf)
+    }
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.get_mut().write.poll_flush(0, cx)
+    }
+    fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.get_mut().write.poll_close(0, cx)
+    }
+}
+
+/// The reading half of a [`TcpStream`].
+///
+/// ```no_run
+/// # fn f(s: wasio::net::TcpStream) { let (rd, _): (wasio::net::OwnedReadHalf, _) = s.into_split(); }
+/// ```
+pub struct OwnedReadHalf {
+    socket: Rc<TcpSocket>,
+    read: ByteReader,
+}
+
+/// The writing half of a [`TcpStream`].
+///
+/// ```no_run
+/// # fn f(s: wasio::net::TcpStream) { let (_, wr): (_, wasio::net::OwnedWriteHalf) = s.into_split(); }
+/// ```
+pub struct OwnedWriteHalf {
+    socket: Rc<TcpSocket>,
+    write: ByteWriter,
+}
+
+impl std::fmt::Debug for OwnedReadHalf {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OwnedReadHalf").field("peer", &self.socket.get_remote_address().ok().map(from_wasi)).finish()
+    }
+}
+
+impl std::fmt::Debug for OwnedWriteHalf {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OwnedWriteHalf").field("peer", &self.socket.get_remote_address().ok().map(from_wasi)).finish()
+    }
+}
+
+impl AsyncRead for OwnedReadHalf {
+    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
+        self.get_mut().read.poll_read(cx, buf)
+    }
+}
+
+impl AsyncBufRead for OwnedReadHalf {
+    fn poll_fill_buf(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<&[u8]>> {
+        self.get_mut().read.poll_fill_buf(cx)
+    }
+    fn consume(self: Pin<&mut Self>, amt: usize) {
+        self.get_mut().read.consume(amt)
+    }
+}
+
+impl AsyncWrite for OwnedWriteHalf {
+    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        self.get_mut().write.poll_write(0, cx, buf)
+    }
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.get_mut().write.poll_flush(0, cx)
+    }
+    fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.get_mut().write.poll_close(0, cx)
+    }
+}

@@ -1,0 +1,139 @@
+//! UDP: `UdpSocket`.
+
+use super::addr::{ToSocketAddrs, each_addr, family, from_wasi, to_wasi};
+use super::error::net_err;
+use crate::bindings::wasi::sockets::types::UdpSocket as WasiUdp;
+use std::io;
+use std::net::SocketAddr;
+
+/// A UDP socket, like `tokio::net::UdpSocket`.
+///
+/// ```no_run
+/// # async fn f() -> std::io::Result<()> {
+/// let sock = wasio::net::UdpSocket::bind("127.0.0.1:0").await?;
+/// sock.send_to(b"ping", "127.0.0.1:9000").await?;
+/// let mut buf = [0u8; 1500];
+/// let (n, from) = sock.recv_from(&mut buf).await?;
+/// # Ok(()) }
+/// ```
+pub struct UdpSocket {
+    socket: WasiUdp,
+}
+
+impl std::fmt::Debug for UdpSocket {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UdpSocket").field("local", &self.local_addr().ok()).finish()
+    }
+}
+
+impl UdpSocket {
+    /// Binds to the first of `addr`'s addresses that works.
+    ///
+    /// ```no_run
+    /// # async fn f() -> std::io::Result<()> {
+    /// let s = wasio::net::UdpSocket::bind("0.0.0.0:0").await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn bind(addr: impl ToSocketAddrs) -> io::Result<UdpSocket> {
+        each_addr(addr, async |addr| {
+            let socket = WasiUdp::create(family(&addr)).map_err(|e| net_err(e, "udp bind"))?;
+            socket.bind(to_wasi(addr)).map_err(|e| net_err(e, &format!("udp bind {addr}")))?;
+            Ok(UdpSocket { socket })
+        })
+        .await
+    }
+
+    /// Sets the default peer: `send` goes there and only its datagrams are
+    /// received.
+    ///
+    /// ```no_run
+    /// # async fn f(s: &wasio::net::UdpSocket) -> std::io::Result<()> {
+    /// s.connect("127.0.0.1:9000").await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn connect(&self, addr: impl ToSocketAddrs) -> io::Result<()> {
+        each_addr(addr, async |addr| {
+            self.socket.connect(to_wasi(addr)).map_err(|e| net_err(e, &format!("udp connect {addr}")))
+        })
+        .await
+    }
+
+    /// Sends a datagram to the connected peer; returns its length.
+    ///
+    /// ```no_run
+    /// # async fn f(s: &wasio::net::UdpSocket) -> std::io::Result<()> {
+    /// s.send(b"hello").await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn send(&self, buf: &[u8]) -> io::Result<usize> {
+        self.socket.send(buf.to_vec(), None).await.map_err(|e| net_err(e, "udp send"))?;
+        Ok(buf.len())
+    }
+
+    /// Sends a datagram to `target`; returns its length.
+    ///
+    /// ```no_run
+    /// # async fn f(s: &wasio::net::UdpSocket) -> std::io::Result<()> {
+    /// s.send_to(b"hello", "127.0.0.1:9000").await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn send_to(&self, buf: &[u8], target: impl ToSocketAddrs) -> io::Result<usize> {
+        let addr = target
+            .to_socket_addrs()
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "send_to: no address to send to"))?;
+        self.socket
+            .send(buf.to_vec(), Some(to_wasi(addr)))
+            .await
+            .map_err(|e| net_err(e, &format!("udp send to {addr}")))?;
+        Ok(buf.len())
+    }
+
+    /// Receives a datagram into `buf` (truncating it if `buf` is too small);
+    /// returns its length and sender.
+    ///
+    /// ```no_run
+    /// # async fn f(s: &wasio::net::UdpSocket) -> std::io::Result<()> {
+    /// let mut buf = [0u8; 1500];
+    /// let (n, from) = s.recv_from(&mut buf).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
+        let (data, from) = self.socket.receive().await.map_err(|e| net_err(e, "udp receive"))?;
+        let n = data.len().min(buf.len());
+        buf[..n].copy_from_slice(&data[..n]);
+        Ok((n, from_wasi(from)))
+    }
+
+    /// Receives a datagram from the connected peer into `buf`.
+    ///
+    /// ```no_run
+    /// # async fn f(s: &wasio::net::UdpSocket) -> std::io::Result<()> {
+    /// let mut buf = [0u8; 1500];
+    /// let n = s.recv(&mut buf).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
+        Ok(self.recv_from(buf).await?.0)
+    }
+
+    /// The bound address.
+    ///
+    /// ```no_run
+    /// # fn f(s: &wasio::net::UdpSocket) -> std::io::Result<()> { println!("{}", s.local_addr()?); Ok(()) }
+    /// ```
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.socket.get_local_address().map(from_wasi).map_err(|e| net_err(e, "local address"))
+    }
+
+    /// The connected peer's address.
+    ///
+    /// ```no_run
+    /// # fn f(s: &wasio::net::UdpSocket) -> std::io::Result<()> { println!("{}", s.peer_addr()?); Ok(()) }
+    /// ```
+    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
+        self.socket.get_remote_address().map(from_wasi).map_err(|e| net_err(e, "peer address"))
+    }
+}

@@ -1,0 +1,121 @@
+//! Socket checks driven by the test suite: `net_probe MODE ARGS`.
+
+use futures_util::io::{AsyncReadExt, AsyncWriteExt};
+use std::time::Duration;
+use wasio::net::{TcpListener, TcpStream, UdpSocket};
+
+fn memory_bytes() -> usize {
+    core::arch::wasm32::memory_size::<0>() * 65536
+}
+
+fn kind_of<T>(r: std::io::Result<T>) -> String {
+    match r {
+        Ok(_) => "ok".into(),
+        Err(e) => format!("{:?}", e.kind()),
+    }
+}
+
+#[wasio::main]
+async fn main() -> Result<(), String> {
+    let args: Vec<String> = wasio::env::args().skip(1).collect();
+    let arg = |i: usize| args.get(i).cloned().unwrap_or_default();
+    run(&arg(0), &arg(1), &arg(2)).await.map_err(|e| format!("{e} ({:?})", e.kind()))
+}
+
+async fn run(mode: &str, a: &str, b: &str) -> std::io::Result<()> {
+    match mode {
+        "connect" => {
+            let mut s = TcpStream::connect(a).await?;
+            println!("peer is {}", s.peer_addr()? == a.parse().unwrap());
+            s.write_all(b.as_bytes()).await?;
+            s.close().await?;
+            let mut reply = String::new();
+            s.read_to_string(&mut reply).await?;
+            println!("reply: {reply}");
+        }
+        "refused" => println!("refused: {}", kind_of(TcpStream::connect(a).await)),
+        "timeout" => {
+            let ms: u64 = b.parse().unwrap();
+            let r = wasio::time::timeout(Duration::from_millis(ms), TcpStream::connect(a)).await;
+            println!(
+                "timeout: {}",
+                match r {
+                    Err(e) => format!("{e}"),
+                    Ok(r) => kind_of(r),
+                }
+            );
+        }
+        "no_network" => {
+            let e = TcpStream::connect("127.0.0.1:9").await.unwrap_err();
+            println!("no network: {:?}: {e}", e.kind());
+            let e = TcpListener::bind("127.0.0.1:0").await.unwrap_err();
+            println!("no network bind: {:?}", e.kind());
+        }
+        "udp_echo" => {
+            let sock = UdpSocket::bind("127.0.0.1:0").await?;
+            println!("udp on {}", sock.local_addr()?);
+            let mut buf = [0u8; 2048];
+            let (n, from) = sock.recv_from(&mut buf).await?;
+            sock.send_to(&buf[..n], from).await?;
+            println!("echoed {n} bytes");
+        }
+        "udp_client" => {
+            let sock = UdpSocket::bind("127.0.0.1:0").await?;
+            sock.connect(a).await?;
+            sock.send(b.as_bytes()).await?;
+            let mut buf = [0u8; 2048];
+            let n = sock.recv(&mut buf).await?;
+            println!("udp reply: {}", String::from_utf8_lossy(&buf[..n]));
+        }
+        "lookup" => {
+            let mut ips: Vec<String> = wasio::net::lookup_host(a).await?.map(|s| s.ip().to_string()).collect();
+            ips.sort();
+            ips.dedup();
+            println!("lookup: {}", ips.join(" "));
+            println!("unresolvable: {}", kind_of(wasio::net::resolve("no-such-host.invalid").await));
+        }
+        "slow_reader" => {
+            let mut s = TcpStream::connect(a).await?;
+            let mut buf = vec![0u8; 64 * 1024];
+            let mut total = 0u64;
+            let mut max_mem = 0;
+            let mut sum = 0u64;
+            loop {
+                let n = s.read(&mut buf).await?;
+                if n == 0 {
+                    break;
+                }
+                sum = buf[..n].iter().fold(sum, |acc, b| acc.wrapping_mul(31).wrapping_add(u64::from(*b)));
+                total += n as u64;
+                max_mem = max_mem.max(memory_bytes());
+                if total % (4 << 20) < n as u64 {
+                    wasio::time::sleep(Duration::from_millis(5)).await;
+                }
+            }
+            println!("received {total} checksum {sum}");
+            println!("memory {max_mem}");
+        }
+        "drop_inflight" => {
+            let n: usize = b.parse().unwrap();
+            let listener = TcpListener::bind("127.0.0.1:0").await?;
+            for _ in 0..n {
+                // Accept in flight.
+                let _ = wasio::time::timeout(Duration::ZERO, listener.accept()).await;
+                // Connect in flight.
+                let _ = wasio::time::timeout(Duration::ZERO, TcpStream::connect(a)).await;
+                // Read and write in flight on a connection to the host's
+                // server, which neither sends nor reads.
+                let mut s = TcpStream::connect(a).await?;
+                let mut buf = [0u8; 16];
+                let _ = wasio::time::timeout(Duration::ZERO, s.read(&mut buf)).await;
+                let big = vec![7u8; 8 << 20];
+                let _ = wasio::time::timeout(Duration::from_millis(5), s.write_all(&big)).await;
+                drop(s);
+            }
+            drop(listener);
+            println!("dropped {n}");
+        }
+        other => return Err(std::io::Error::other(format!("unknown mode {other}"))),
+    }
+    Ok(())
+}
