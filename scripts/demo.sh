@@ -21,3 +21,33 @@ echo '$ wasmtime run tasks.wasm 1000'
 echo
 echo '$ wasmtime run timers.wasm'
 "$WASMTIME" run "$W/timers.wasm"
+
+echo
+cargo build --locked --target wasm32-wasip2 --release -p http-hello -p tcp-echo
+PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+echo "\$ wasmtime serve -Scli -Shttp --addr 127.0.0.1:$PORT http-hello.wasm"
+"$WASMTIME" serve -Scli -Shttp --addr "127.0.0.1:$PORT" "$W/http-hello.wasm" >/dev/null 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true' EXIT
+fetch() { python3 - "$@" <<'PY'
+import sys, time, urllib.request
+url, data = sys.argv[1], (sys.argv[2].encode() if len(sys.argv) > 2 else None)
+for _ in range(100):
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, data=data)) as r:
+            print(r.status, r.reason)
+            for k, v in r.headers.items():
+                print(f"{k}: {v}")
+            print()
+            sys.stdout.write(r.read().decode())
+            break
+    except OSError:
+        time.sleep(0.1)
+PY
+}
+echo "\$ GET http://127.0.0.1:$PORT/"
+fetch "http://127.0.0.1:$PORT/"
+echo "\$ GET http://127.0.0.1:$PORT/stream   # streamed by a task after the handler returned"
+fetch "http://127.0.0.1:$PORT/stream"
+echo "\$ POST 'echo me' to http://127.0.0.1:$PORT/echo"
+fetch "http://127.0.0.1:$PORT/echo" "echo me"; echo

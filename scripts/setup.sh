@@ -39,5 +39,11 @@ if [ -z "${WASMTIME:-}" ]; then
 fi
 export WASMTIME
 echo "setup: $("$WASMTIME" --version) at $WASMTIME" >&2
+# curl drives the HTTP tests like a user would.
+if ! command -v curl >/dev/null 2>&1; then
+    echo "setup: installing curl" >&2
+    (apt-get install -y -q curl || (apt-get update -q && apt-get install -y -q curl)) >&2 || true
+fi
+
 # The cargo runner for guest-side tests (`cargo test --target wasm32-wasip2`).
 export CARGO_TARGET_WASM32_WASIP2_RUNNER="$WASMTIME run"

@@ -140,3 +140,55 @@ pub fn test(attr: TokenStream, item: TokenStream) -> TokenStream {
     }
     .into()
 }
+
+/// Marks `async fn handle(req: wasio::http::Request<Body>) -> impl
+/// IntoResponse` as the component's `wasi:http/handler@0.3` export.
+///
+/// ```ignore
+/// #[wasio::http::handler]
+/// async fn handle(_req: wasio::http::Request<wasio::http::Body>) -> &'static str {
+///     "hello\n"
+/// }
+/// ```
+#[proc_macro_attribute]
+pub fn http_handler(attr: TokenStream, item: TokenStream) -> TokenStream {
+    if !attr.is_empty() {
+        let msg = "#[wasio::http::handler] takes no arguments";
+        return syn::Error::new(proc_macro2::TokenStream::from(attr).span(), msg).to_compile_error().into();
+    }
+    let func: ItemFn = match syn::parse(item) {
+        Ok(f) => f,
+        Err(e) => return e.to_compile_error().into(),
+    };
+    if func.sig.asyncness.is_none() || func.sig.inputs.len() != 1 {
+        let msg = "#[wasio::http::handler] needs `async fn(Request<Body>) -> impl IntoResponse`";
+        return syn::Error::new(func.sig.fn_token.span(), msg).to_compile_error().into();
+    }
+    let name = &func.sig.ident;
+    quote! {
+        #func
+
+        #[doc(hidden)]
+        struct __WasioHttpHandler;
+
+        impl ::wasio::bindings::http_service::exports::wasi::http::handler::Guest for __WasioHttpHandler {
+            async fn handle(
+                request: ::wasio::bindings::wasi::http::types::Request,
+            ) -> ::core::result::Result<
+                ::wasio::bindings::wasi::http::types::Response,
+                ::wasio::bindings::wasi::http::types::ErrorCode,
+            > {
+                ::wasio::http::__private::serve(request, #name).await
+            }
+        }
+
+        ::wasio::bindings::http_service::__export_http_service!(__WasioHttpHandler);
+
+        /// The WASI 0.2 entry point of a `bin` target (unused by
+        /// `wasmtime serve`).
+        #[allow(dead_code)]
+        #[cfg(not(test))]
+        fn main() {}
+    }
+    .into()
+}

@@ -35,6 +35,7 @@ extern crate self as wasio;
 pub mod bindings;
 pub mod env;
 pub mod fs;
+pub mod http;
 pub mod io;
 pub mod net;
 pub mod process;

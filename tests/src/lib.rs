@@ -372,3 +372,134 @@ pub fn random_bytes(len: usize, mut seed: u64) -> Vec<u8> {
     v.truncate(len);
     v
 }
+
+/// A parsed HTTP/1.1 response.
+#[derive(Debug, Default)]
+pub struct HttpResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    pub trailers: Vec<(String, String)>,
+}
+
+impl HttpResponse {
+    /// The first value of header `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+/// A minimal HTTP/1.1 client over a real TCP connection (`Connection:
+/// close`): sends `body` (with `Content-Length`) while reading the response,
+/// decodes chunked bodies and their trailers.
+pub async fn http_request(
+    addr: std::net::SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<Vec<u8>>,
+) -> Result<HttpResponse> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let stream = tokio::net::TcpStream::connect(addr).await?;
+    let (mut rd, mut wr) = stream.into_split();
+    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    if let Some(b) = &body {
+        head.push_str(&format!("Content-Length: {}\r\n", b.len()));
+    }
+    head.push_str("\r\n");
+    let writer = tokio::spawn(async move {
+        wr.write_all(head.as_bytes()).await?;
+        if let Some(b) = body {
+            for chunk in b.chunks(1 << 20) {
+                wr.write_all(chunk).await?;
+            }
+        }
+        wr.flush().await?;
+        // Keep the write half open until the response is read.
+        Ok::<_, std::io::Error>(wr)
+    });
+    let mut raw = Vec::new();
+    rd.read_to_end(&mut raw).await?;
+    let _ = writer.await?;
+    parse_response(&raw)
+}
+
+fn parse_response(raw: &[u8]) -> Result<HttpResponse> {
+    let end = raw.windows(4).position(|w| w == b"\r\n\r\n").ok_or_else(|| anyhow!("no header end"))?;
+    let head = std::str::from_utf8(&raw[..end])?;
+    let mut lines = head.split("\r\n");
+    let status_line = lines.next().unwrap_or_default();
+    let status: u16 = status_line.split(' ').nth(1).ok_or_else(|| anyhow!("bad status line"))?.parse()?;
+    let headers: Vec<(String, String)> =
+        lines.filter_map(|l| l.split_once(':').map(|(k, v)| (k.trim().to_lowercase(), v.trim().to_string()))).collect();
+    let rest = &raw[end + 4..];
+    let mut resp = HttpResponse { status, headers, ..Default::default() };
+    if resp.header("transfer-encoding").is_some_and(|v| v.contains("chunked")) {
+        let mut pos = 0;
+        loop {
+            let line_end = rest[pos..].windows(2).position(|w| w == b"\r\n").ok_or_else(|| anyhow!("bad chunk"))? + pos;
+            let size_str =
+                std::str::from_utf8(&rest[pos..line_end])?.split(';').next().unwrap_or("0").trim().to_string();
+            let size = usize::from_str_radix(&size_str, 16)?;
+            pos = line_end + 2;
+            if size == 0 {
+                // Trailers until an empty line.
+                let tail = std::str::from_utf8(&rest[pos..])?;
+                for l in tail.split("\r\n").take_while(|l| !l.is_empty()) {
+                    if let Some((k, v)) = l.split_once(':') {
+                        resp.trailers.push((k.trim().to_lowercase(), v.trim().to_string()));
+                    }
+                }
+                break;
+            }
+            resp.body.extend_from_slice(&rest[pos..pos + size]);
+            pos += size + 2;
+        }
+    } else {
+        resp.body = rest.to_vec();
+    }
+    Ok(resp)
+}
+
+/// A component served by `wasmtime serve` on a free port of 127.0.0.1,
+/// killed when dropped.
+pub struct Served {
+    child: std::process::Child,
+    pub addr: std::net::SocketAddr,
+}
+
+impl Served {
+    /// Serves `name` with extra `flags` (e.g. `-Shttp`), waiting until it
+    /// accepts connections.
+    pub fn start(name: &str, flags: &[&str]) -> Served {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+        let child = std::process::Command::new(wasmtime_cli())
+            .arg("serve")
+            .arg("-Scli")
+            .args(flags)
+            .arg("--addr")
+            .arg(addr.to_string())
+            .arg(wasm_path(name))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::inherit())
+            .spawn()
+            .expect("spawning wasmtime serve");
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while std::net::TcpStream::connect(addr).is_err() {
+            assert!(std::time::Instant::now() < deadline, "wasmtime serve did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Served { child, addr }
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

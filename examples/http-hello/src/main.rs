@@ -1,0 +1,86 @@
+//! `http-hello`: a `wasi:http/handler` component.
+//!
+//! ```text
+//! wasmtime serve -Scli -Shttp --addr 127.0.0.1:8080 target/wasm32-wasip2/release/http-hello.wasm
+//! curl http://127.0.0.1:8080/
+//! ```
+//!
+//! Routes: `GET /` (hello), `GET /stream` (a body streamed by a task after
+//! the response was returned, with trailers), `POST /echo` (streams the
+//! request body back, with its trailers), `POST /count` (counts a streamed
+//! upload), `GET /error` (an `Err` → 500), `GET /bad-header` (a header the
+//! host refuses → 500), `GET /proxy?URL` (fetches URL with the client).
+
+use http_body::Body as _;
+use std::time::Duration;
+use wasio::http::{Body, Error, IntoResponse, Request, Response, StatusCode};
+
+#[wasio::http::handler]
+async fn handle(req: Request<Body>) -> Result<Response<Body>, Error> {
+    match (req.method().as_str(), req.uri().path()) {
+        ("GET", "/") => Ok(Response::builder().header("x-wasio", "1").body(Body::from("hello from wasio\n"))?),
+        ("GET", "/stream") => {
+            let (mut tx, body) = Body::channel();
+            wasio::spawn(async move {
+                for i in 0..5 {
+                    wasio::time::sleep(Duration::from_millis(20)).await;
+                    tx.send_data(format!("chunk {i}\n")).await?;
+                }
+                let mut trailers = http::HeaderMap::new();
+                trailers.insert("x-chunks", "5".parse().unwrap());
+                tx.send_trailers(trailers).await
+            });
+            Ok(Response::new(body))
+        }
+        ("POST", "/echo") => {
+            let (mut tx, body) = Body::channel();
+            let mut incoming = req.into_body();
+            wasio::spawn(async move {
+                while let Some(frame) =
+                    std::future::poll_fn(|cx| std::pin::Pin::new(&mut incoming).poll_frame(cx)).await
+                {
+                    match frame?.into_data() {
+                        Ok(data) => tx.send_data(data).await?,
+                        Err(frame) => {
+                            if let Ok(trailers) = frame.into_trailers() {
+                                return tx.send_trailers(trailers).await;
+                            }
+                        }
+                    }
+                }
+                Ok::<(), Error>(())
+            });
+            Ok(Response::new(body))
+        }
+        ("POST", "/count") => {
+            use futures_util::StreamExt;
+            let mut chunks = req.into_body().into_stream();
+            let (mut n, mut max_mem) = (0u64, 0usize);
+            while let Some(chunk) = chunks.next().await {
+                n += chunk?.len() as u64;
+                max_mem = max_mem.max(core::arch::wasm32::memory_size::<0>() * 65536);
+            }
+            Ok(format!("{n} bytes, memory {max_mem}\n").into_response())
+        }
+        ("POST", "/trailers") => {
+            // Reports the request's trailers in the body.
+            let (data, trailers) = req.into_body().collect_with_trailers().await?;
+            let names: Vec<String> = trailers
+                .iter()
+                .flat_map(|t| t.iter().map(|(k, v)| format!("{k}={}", v.to_str().unwrap_or("?"))))
+                .collect();
+            Ok(format!("{} bytes, trailers [{}]\n", data.len(), names.join(", ")).into_response())
+        }
+        ("GET", "/error") => Err(Error::msg("something went wrong")),
+        ("GET", "/bad-header") => Ok(Response::builder().header("connection", "close").body(Body::from("x"))?),
+        ("GET", "/proxy") => {
+            let target =
+                req.uri().query().ok_or_else(|| Error::with_status(StatusCode::BAD_REQUEST, "usage: /proxy?URL"))?;
+            let upstream = wasio::http::send(Request::get(target).body(Body::empty())?).await?;
+            let status = upstream.status();
+            let body = upstream.into_body().bytes().await?;
+            Ok(Response::builder().status(status).header("x-proxied", "1").body(Body::from(body))?)
+        }
+        _ => Ok((StatusCode::NOT_FOUND, "not found\n").into_response()),
+    }
+}

@@ -1,0 +1,437 @@
+//! `Body`: a streaming HTTP body of `Bytes` frames.
+
+use super::error::{Error, io_to_code};
+use super::fields::{from_fields, to_fields};
+use crate::bindings::wasi::http::types::{ErrorCode, Fields};
+use crate::bindings::{wit_future, wit_stream};
+use crate::io::stream::ByteReader;
+use bytes::{Bytes, BytesMut};
+use futures_channel::mpsc;
+use futures_core::Stream;
+use futures_util::future::LocalBoxFuture;
+use futures_util::stream::LocalBoxStream;
+use futures_util::{SinkExt, StreamExt};
+use http::HeaderMap;
+use http_body::{Frame, SizeHint};
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
+use wit_bindgen::{FutureReader, StreamReader};
+
+type TrailersResult = Result<Option<Fields>, ErrorCode>;
+
+/// A streaming HTTP body, implementing `http_body::Body` with `Bytes` data
+/// frames and optional trailers.
+///
+/// Incoming bodies (a handler's request, a client's response) stream from
+/// the host as they are read, in bounded memory. Outgoing bodies are built
+/// from bytes or strings, a `Stream`, or a [`BodySender`] channel.
+///
+/// ```no_run
+/// # async fn f(body: wasio::http::Body) -> Result<(), wasio::http::Error> {
+/// let text = body.text().await?;
+/// let reply = wasio::http::Body::from(format!("you said: {text}"));
+/// # Ok(()) }
+/// ```
+pub struct Body {
+    inner: Inner,
+}
+
+enum Inner {
+    Empty,
+    Full(Option<Bytes>),
+    Incoming(Incoming),
+    Stream(LocalBoxStream<'static, Result<Frame<Bytes>, Error>>),
+}
+
+struct Incoming {
+    data: ByteReader,
+    data_done: bool,
+    trailers: Option<LocalBoxFuture<'static, TrailersResult>>,
+    /// Our side of the `res` future passed to `consume-body`; dropped (which
+    /// reports success) once the body has been read.
+    _res: Option<wit_bindgen::FutureWriter<Result<(), ErrorCode>>>,
+}
+
+impl std::fmt::Debug for Body {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = match &self.inner {
+            Inner::Empty => "empty",
+            Inner::Full(_) => "full",
+            Inner::Incoming(_) => "incoming",
+            Inner::Stream(_) => "stream",
+        };
+        f.debug_struct("Body").field("kind", &kind).finish()
+    }
+}
+
+impl Default for Body {
+    fn default() -> Self {
+        Body::empty()
+    }
+}
+
+impl Body {
+    /// An empty body.
+    ///
+    /// ```no_run
+    /// let b = wasio::http::Body::empty();
+    /// ```
+    pub fn empty() -> Body {
+        Body { inner: Inner::Empty }
+    }
+
+    /// A body streamed from `stream`'s chunks.
+    ///
+    /// ```no_run
+    /// use futures_util::stream;
+    /// let chunks = stream::iter(vec![Ok::<_, std::io::Error>("a"), Ok("b")]);
+    /// let body = wasio::http::Body::from_stream(chunks);
+    /// ```
+    pub fn from_stream<S, B, E>(stream: S) -> Body
+    where
+        S: Stream<Item = Result<B, E>> + 'static,
+        B: Into<Bytes>,
+        E: Into<Error>,
+    {
+        Body {
+            inner: Inner::Stream(stream.map(|r| r.map(|b| Frame::data(b.into())).map_err(Into::into)).boxed_local()),
+        }
+    }
+
+    /// A body fed through a channel: the [`BodySender`] can live in another
+    /// task (e.g. one spawned by a handler that has already returned its
+    /// response). Sending waits while the peer is not reading.
+    ///
+    /// ```no_run
+    /// # async fn f() -> Result<(), wasio::http::Error> {
+    /// let (mut tx, body) = wasio::http::Body::channel();
+    /// wasio::spawn(async move {
+    ///     tx.send_data("chunk 1\n").await?;
+    ///     tx.send_trailers(http::HeaderMap::new()).await
+    /// });
+    /// # Ok(()) }
+    /// ```
+    pub fn channel() -> (BodySender, Body) {
+        let (tx, rx) = mpsc::channel(1);
+        (BodySender { tx }, Body { inner: Inner::Stream(rx.boxed_local()) })
+    }
+
+    /// All data frames joined (trailers are dropped).
+    ///
+    /// ```no_run
+    /// # async fn f(body: wasio::http::Body) -> Result<(), wasio::http::Error> {
+    /// let bytes = body.bytes().await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn bytes(self) -> Result<Bytes, Error> {
+        Ok(self.collect_with_trailers().await?.0)
+    }
+
+    /// All data frames joined, and the trailers if any.
+    ///
+    /// ```no_run
+    /// # async fn f(body: wasio::http::Body) -> Result<(), wasio::http::Error> {
+    /// let (data, trailers) = body.collect_with_trailers().await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn collect_with_trailers(mut self) -> Result<(Bytes, Option<HeaderMap>), Error> {
+        if let Inner::Full(b) = &mut self.inner {
+            return Ok((b.take().unwrap_or_default(), None));
+        }
+        let mut buf = BytesMut::new();
+        let mut trailers = None;
+        while let Some(frame) = std::future::poll_fn(|cx| Pin::new(&mut self).poll_frame_inner(cx)).await {
+            match frame?.into_data() {
+                Ok(data) => buf.extend_from_slice(&data),
+                Err(frame) => trailers = frame.into_trailers().ok(),
+            }
+        }
+        Ok((buf.freeze(), trailers))
+    }
+
+    /// The body as UTF-8 text.
+    ///
+    /// ```no_run
+    /// # async fn f(body: wasio::http::Body) -> Result<(), wasio::http::Error> {
+    /// let text = body.text().await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn text(self) -> Result<String, Error> {
+        let bytes = self.bytes().await?;
+        String::from_utf8(bytes.to_vec()).map_err(|e| Error::with_status(http::StatusCode::BAD_REQUEST, e))
+    }
+
+    /// The body parsed as JSON (feature `json`).
+    ///
+    /// ```ignore
+    /// let value: serde_json::Value = body.json().await?;
+    /// ```
+    #[cfg(feature = "json")]
+    pub async fn json<T: serde::de::DeserializeOwned>(self) -> Result<T, Error> {
+        let bytes = self.bytes().await?;
+        serde_json::from_slice(&bytes).map_err(|e| Error::with_status(http::StatusCode::BAD_REQUEST, e))
+    }
+
+    /// A JSON body (feature `json`).
+    ///
+    /// ```ignore
+    /// let body = wasio::http::Body::from_json(&serde_json::json!({"ok": true}))?;
+    /// ```
+    #[cfg(feature = "json")]
+    pub fn from_json<T: serde::Serialize>(value: &T) -> Result<Body, Error> {
+        Ok(Body::from(serde_json::to_vec(value)?))
+    }
+
+    /// The data chunks as a `Stream` (trailers are dropped).
+    ///
+    /// ```no_run
+    /// use futures_util::StreamExt;
+    /// # async fn f(body: wasio::http::Body) -> Result<(), wasio::http::Error> {
+    /// let mut chunks = body.into_stream();
+    /// while let Some(chunk) = chunks.next().await {
+    ///     let chunk = chunk?;
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn into_stream(self) -> BodyStream {
+        BodyStream { body: self }
+    }
+
+    /// Wraps the readable end of an incoming body.
+    pub(crate) fn incoming(
+        data: StreamReader<u8>,
+        trailers: FutureReader<TrailersResult>,
+        res: wit_bindgen::FutureWriter<Result<(), ErrorCode>>,
+    ) -> Body {
+        Body {
+            inner: Inner::Incoming(Incoming {
+                data: ByteReader::new(data, None),
+                data_done: false,
+                trailers: Some(Box::pin(trailers.into_future())),
+                _res: Some(res),
+            }),
+        }
+    }
+
+    fn poll_frame_inner(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Error>>> {
+        let this = self.get_mut();
+        match &mut this.inner {
+            Inner::Empty => Poll::Ready(None),
+            Inner::Full(b) => Poll::Ready(b.take().filter(|b| !b.is_empty()).map(|b| Ok(Frame::data(b)))),
+            Inner::Stream(s) => s.as_mut().poll_next(cx),
+            Inner::Incoming(inc) => {
+                if !inc.data_done {
+                    let avail = ready!(inc.data.poll_fill_buf(cx)).map_err(Error::from)?.len();
+                    if avail > 0 {
+                        // Hand the filled buffer over without copying.
+                        let mut buf = Vec::new();
+                        let pos = inc.data.swap_buffer(&mut buf);
+                        return Poll::Ready(Some(Ok(Frame::data(Bytes::from(buf).slice(pos..)))));
+                    }
+                    inc.data_done = true;
+                }
+                let Some(trailers) = inc.trailers.as_mut() else { return Poll::Ready(None) };
+                let result = ready!(trailers.as_mut().poll(cx));
+                inc.trailers = None;
+                inc._res = None;
+                match result {
+                    Ok(None) => Poll::Ready(None),
+                    Ok(Some(fields)) => Poll::Ready(Some(from_fields(&fields).map(Frame::trailers))),
+                    Err(code) => Poll::Ready(Some(Err(Error::from_code(code, "body")))),
+                }
+            }
+        }
+    }
+
+    /// Starts sending this body to the host: the stream and trailers future
+    /// for `request.new`/`response.new`, and the task that feeds them.
+    pub(crate) fn into_wasi(self) -> (Option<StreamReader<u8>>, FutureReader<TrailersResult>) {
+        let (trailers_tx, trailers_rx) = wit_future::new::<TrailersResult>(|| Ok(None));
+        if let Inner::Empty = self.inner {
+            drop(trailers_tx);
+            return (None, trailers_rx);
+        }
+        let (mut data_tx, data_rx) = wit_stream::new::<u8>();
+        // The feeding task keeps the export alive until the body is sent; if
+        // the peer goes away, writes stop and the body (and whatever it was
+        // producing) is dropped.
+        crate::spawn(async move {
+            let mut body = self;
+            let mut trailers = None;
+            let outcome: Result<(), ErrorCode> = loop {
+                match std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame_inner(cx)).await {
+                    None => break Ok(()),
+                    Some(Err(e)) => break Err(ErrorCode::InternalError(Some(e.to_string()))),
+                    Some(Ok(frame)) => match frame.into_data() {
+                        Ok(data) => {
+                            if data.is_empty() {
+                                continue;
+                            }
+                            let rest = data_tx.write_all(Vec::from(data)).await;
+                            if !rest.is_empty() {
+                                break Err(io_to_code(&std::io::Error::new(
+                                    std::io::ErrorKind::BrokenPipe,
+                                    "the peer stopped reading the body",
+                                )));
+                            }
+                        }
+                        Err(frame) => trailers = frame.into_trailers().ok(),
+                    },
+                }
+            };
+            drop(body);
+            drop(data_tx);
+            let result = match (outcome, trailers) {
+                (Err(code), _) => Err(code),
+                (Ok(()), None) => Ok(None),
+                (Ok(()), Some(map)) => match to_fields(&map) {
+                    Ok(fields) => Ok(Some(fields)),
+                    Err(e) => Err(ErrorCode::InternalError(Some(e.to_string()))),
+                },
+            };
+            let _ = trailers_tx.write(result).await;
+        });
+        (Some(data_rx), trailers_rx)
+    }
+}
+
+impl http_body::Body for Body {
+    type Data = Bytes;
+    type Error = Error;
+
+    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Error>>> {
+        self.poll_frame_inner(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        match &self.inner {
+            Inner::Empty => true,
+            Inner::Full(b) => b.as_ref().is_none_or(|b| b.is_empty()),
+            _ => false,
+        }
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match &self.inner {
+            Inner::Empty => SizeHint::with_exact(0),
+            Inner::Full(b) => SizeHint::with_exact(b.as_ref().map_or(0, |b| b.len() as u64)),
+            _ => SizeHint::default(),
+        }
+    }
+}
+
+impl From<Bytes> for Body {
+    fn from(b: Bytes) -> Body {
+        Body { inner: Inner::Full(Some(b)) }
+    }
+}
+
+impl From<Vec<u8>> for Body {
+    fn from(v: Vec<u8>) -> Body {
+        Body::from(Bytes::from(v))
+    }
+}
+
+impl From<String> for Body {
+    fn from(s: String) -> Body {
+        Body::from(Bytes::from(s))
+    }
+}
+
+impl From<&'static str> for Body {
+    fn from(s: &'static str) -> Body {
+        Body::from(Bytes::from_static(s.as_bytes()))
+    }
+}
+
+impl From<&'static [u8]> for Body {
+    fn from(s: &'static [u8]) -> Body {
+        Body::from(Bytes::from_static(s))
+    }
+}
+
+impl From<()> for Body {
+    fn from((): ()) -> Body {
+        Body::empty()
+    }
+}
+
+/// The data chunks of a [`Body`] as a `Stream` (see [`Body::into_stream`]).
+///
+/// ```no_run
+/// # fn f(body: wasio::http::Body) { let _s: wasio::http::BodyStream = body.into_stream(); }
+/// ```
+#[derive(Debug)]
+pub struct BodyStream {
+    body: Body,
+}
+
+impl Stream for BodyStream {
+    type Item = Result<Bytes, Error>;
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            match ready!(Pin::new(&mut this.body).poll_frame_inner(cx)) {
+                None => return Poll::Ready(None),
+                Some(Err(e)) => return Poll::Ready(Some(Err(e))),
+                Some(Ok(frame)) => {
+                    if let Ok(data) = frame.into_data() {
+                        return Poll::Ready(Some(Ok(data)));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The sending side of [`Body::channel`].
+///
+/// ```no_run
+/// # async fn f(mut tx: wasio::http::BodySender) -> Result<(), wasio::http::Error> {
+/// tx.send_data("more").await?;
+/// # Ok(()) }
+/// ```
+#[derive(Debug)]
+pub struct BodySender {
+    tx: mpsc::Sender<Result<Frame<Bytes>, Error>>,
+}
+
+impl BodySender {
+    /// Sends a data chunk; waits while the receiver is behind.
+    ///
+    /// # Errors
+    /// When the body was dropped (e.g. the client went away).
+    ///
+    /// ```no_run
+    /// # async fn f(mut tx: wasio::http::BodySender) -> Result<(), wasio::http::Error> {
+    /// tx.send_data(bytes::Bytes::from_static(b"x")).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn send_data(&mut self, data: impl Into<Bytes>) -> Result<(), Error> {
+        self.tx.send(Ok(Frame::data(data.into()))).await.map_err(|_| Error::msg("the body receiver is gone"))
+    }
+
+    /// Sends the trailers, ending the body.
+    ///
+    /// ```no_run
+    /// # async fn f(mut tx: wasio::http::BodySender) -> Result<(), wasio::http::Error> {
+    /// let mut t = http::HeaderMap::new();
+    /// t.insert("x-checksum", "abc".parse().unwrap());
+    /// tx.send_trailers(t).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn send_trailers(mut self, trailers: HeaderMap) -> Result<(), Error> {
+        self.tx.send(Ok(Frame::trailers(trailers))).await.map_err(|_| Error::msg("the body receiver is gone"))
+    }
+
+    /// Ends the body with an error (the peer sees the transfer fail).
+    ///
+    /// ```no_run
+    /// # async fn f(tx: wasio::http::BodySender) {
+    /// tx.abort(wasio::http::Error::msg("backend failed")).await;
+    /// # }
+    /// ```
+    pub async fn abort(mut self, error: Error) {
+        let _ = self.tx.send(Err(error)).await;
+    }
+}

@@ -1,0 +1,189 @@
+//! The server side: `wasi:http/handler` exports on `http` types.
+
+use super::body::Body;
+use super::error::Error;
+use super::fields::{from_fields, to_fields};
+use crate::bindings::wasi::http::types::{ErrorCode, Method, Request as WasiRequest, Response as WasiResponse, Scheme};
+use crate::bindings::wit_future;
+use http::{Request, Response, StatusCode};
+use std::future::Future;
+
+/// What a handler may return: a `Response`, a body-like value (200), a
+/// status, `(StatusCode, body)`, an [`Error`] (500 with its message, or its
+/// own status) or a `Result` of two of these. Implement it for your own
+/// error type to choose how errors are answered.
+///
+/// ```no_run
+/// use wasio::http::{Body, IntoResponse};
+/// struct NotFound;
+/// impl IntoResponse for NotFound {
+///     fn into_response(self) -> http::Response<Body> {
+///         (http::StatusCode::NOT_FOUND, "nothing here").into_response()
+///     }
+/// }
+/// ```
+pub trait IntoResponse {
+    /// Builds the response.
+    fn into_response(self) -> Response<Body>;
+}
+
+impl<B: Into<Body>> IntoResponse for Response<B> {
+    fn into_response(self) -> Response<Body> {
+        self.map(Into::into)
+    }
+}
+
+impl IntoResponse for Body {
+    fn into_response(self) -> Response<Body> {
+        Response::new(self)
+    }
+}
+
+impl IntoResponse for &'static str {
+    fn into_response(self) -> Response<Body> {
+        Response::new(Body::from(self))
+    }
+}
+
+impl IntoResponse for String {
+    fn into_response(self) -> Response<Body> {
+        Response::new(Body::from(self))
+    }
+}
+
+impl IntoResponse for bytes::Bytes {
+    fn into_response(self) -> Response<Body> {
+        Response::new(Body::from(self))
+    }
+}
+
+impl IntoResponse for Vec<u8> {
+    fn into_response(self) -> Response<Body> {
+        Response::new(Body::from(self))
+    }
+}
+
+impl IntoResponse for () {
+    fn into_response(self) -> Response<Body> {
+        Response::new(Body::empty())
+    }
+}
+
+impl IntoResponse for StatusCode {
+    fn into_response(self) -> Response<Body> {
+        let mut r = Response::new(Body::empty());
+        *r.status_mut() = self;
+        r
+    }
+}
+
+impl<B: Into<Body>> IntoResponse for (StatusCode, B) {
+    fn into_response(self) -> Response<Body> {
+        let mut r = Response::new(self.1.into());
+        *r.status_mut() = self.0;
+        r
+    }
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response<Body> {
+        (self.status(), format!("{self}\n")).into_response()
+    }
+}
+
+impl<T: IntoResponse, E: IntoResponse> IntoResponse for Result<T, E> {
+    fn into_response(self) -> Response<Body> {
+        match self {
+            Ok(t) => t.into_response(),
+            Err(e) => e.into_response(),
+        }
+    }
+}
+
+fn method_from_wasi(m: Method) -> Result<http::Method, Error> {
+    Ok(match m {
+        Method::Get => http::Method::GET,
+        Method::Head => http::Method::HEAD,
+        Method::Post => http::Method::POST,
+        Method::Put => http::Method::PUT,
+        Method::Delete => http::Method::DELETE,
+        Method::Connect => http::Method::CONNECT,
+        Method::Options => http::Method::OPTIONS,
+        Method::Trace => http::Method::TRACE,
+        Method::Patch => http::Method::PATCH,
+        Method::Other(s) => http::Method::from_bytes(s.as_bytes())?,
+    })
+}
+
+pub(crate) fn method_to_wasi(m: &http::Method) -> Method {
+    match *m {
+        http::Method::GET => Method::Get,
+        http::Method::HEAD => Method::Head,
+        http::Method::POST => Method::Post,
+        http::Method::PUT => Method::Put,
+        http::Method::DELETE => Method::Delete,
+        http::Method::CONNECT => Method::Connect,
+        http::Method::OPTIONS => Method::Options,
+        http::Method::TRACE => Method::Trace,
+        http::Method::PATCH => Method::Patch,
+        ref other => Method::Other(other.to_string()),
+    }
+}
+
+/// Converts an incoming WASI request to `http::Request<Body>`.
+fn request_from_wasi(req: WasiRequest) -> Result<Request<Body>, Error> {
+    let mut uri = http::Uri::builder();
+    if let Some(scheme) = req.get_scheme() {
+        uri = uri.scheme(
+            match scheme {
+                Scheme::Http => "http".to_string(),
+                Scheme::Https => "https".to_string(),
+                Scheme::Other(s) => s,
+            }
+            .as_str(),
+        );
+    }
+    if let Some(authority) = req.get_authority() {
+        uri = uri.authority(authority);
+    }
+    uri = uri.path_and_query(req.get_path_with_query().unwrap_or_else(|| "/".into()));
+    let headers = from_fields(&req.get_headers())?;
+    let mut builder = Request::builder().method(method_from_wasi(req.get_method())?).uri(uri.build()?);
+    *builder.headers_mut().expect("fresh builder") = headers;
+    let (res_tx, res_rx) = wit_future::new::<Result<(), ErrorCode>>(|| Ok(()));
+    let (data, trailers) = WasiRequest::consume_body(req, res_rx);
+    Ok(builder.body(Body::incoming(data, trailers, res_tx))?)
+}
+
+/// Converts `http::Response<Body>` to a WASI response, starting its body.
+fn response_to_wasi(resp: Response<Body>) -> Result<WasiResponse, Error> {
+    let (parts, body) = resp.into_parts();
+    let fields = to_fields(&parts.headers)?;
+    let (contents, trailers) = body.into_wasi();
+    let (response, _done) = WasiResponse::new(fields, contents, trailers);
+    response
+        .set_status_code(parts.status.as_u16())
+        .map_err(|()| Error::msg(format!("invalid status {}", parts.status)))?;
+    Ok(response)
+}
+
+/// Runs `handler` for one `wasi:http/handler.handle` call. Used by
+/// `#[wasio::http::handler]`.
+#[doc(hidden)]
+pub async fn serve<F, Fut, R>(request: WasiRequest, handler: F) -> Result<WasiResponse, ErrorCode>
+where
+    F: FnOnce(Request<Body>) -> Fut,
+    Fut: Future<Output = R>,
+    R: IntoResponse,
+{
+    let response = match request_from_wasi(request) {
+        Ok(req) => handler(req).await.into_response(),
+        Err(e) => (StatusCode::BAD_REQUEST, format!("bad request: {e}\n")).into_response(),
+    };
+    match response_to_wasi(response) {
+        Ok(r) => Ok(r),
+        // E.g. a header the host refuses: answer 500 instead of trapping.
+        Err(e) => response_to_wasi((StatusCode::INTERNAL_SERVER_ERROR, format!("{e}\n")).into_response())
+            .map_err(|e| ErrorCode::InternalError(Some(e.to_string()))),
+    }
+}
