@@ -466,6 +466,7 @@ fn parse_response(raw: &[u8]) -> Result<HttpResponse> {
 
 /// A component served by `wasmtime serve` on a free port of 127.0.0.1,
 /// killed when dropped.
+#[derive(Debug)]
 pub struct Served {
     child: std::process::Child,
     pub addr: std::net::SocketAddr,
