@@ -46,4 +46,4 @@ if ! command -v curl >/dev/null 2>&1; then
 fi
 
 # The cargo runner for guest-side tests (`cargo test --target wasm32-wasip2`).
-export CARGO_TARGET_WASM32_WASIP2_RUNNER="$WASMTIME run"
+export CARGO_TARGET_WASM32_WASIP2_RUNNER="$WASMTIME run -Shttp"

@@ -10,7 +10,7 @@ echo "== building guest components (wasm32-wasip2, release)" >&2
 cargo build --locked --target wasm32-wasip2 --release -p hello -p tasks -p timers -p fs-copy -p tcp-echo -p http-hello -p wasio-test-guests
 
 echo "== guest-side tests (#[wasio::test] on the wasmtime CLI) and doc examples" >&2
-cargo test --locked --target wasm32-wasip2 -p wasio
+cargo test --locked --target wasm32-wasip2 -p wasio --all-features
 
 echo "== host-side tests (embedded Wasmtime + wasmtime CLI)" >&2
 cargo test --locked -p wasio-tests "$@"

@@ -468,7 +468,7 @@ fn parse_response(raw: &[u8]) -> Result<HttpResponse> {
 /// killed when dropped.
 #[derive(Debug)]
 pub struct Served {
-    child: std::process::Child,
+    pub child: std::process::Child,
     pub addr: std::net::SocketAddr,
 }
 
@@ -476,6 +476,11 @@ impl Served {
     /// Serves `name` with extra `flags` (e.g. `-Shttp`), waiting until it
     /// accepts connections.
     pub fn start(name: &str, flags: &[&str]) -> Served {
+        Self::start_with_stderr(name, flags, std::process::Stdio::inherit())
+    }
+
+    /// Like [`Served::start`], with the server's stderr sent to `stderr`.
+    pub fn start_with_stderr(name: &str, flags: &[&str], stderr: std::process::Stdio) -> Served {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
         let child = std::process::Command::new(wasmtime_cli())
@@ -486,7 +491,7 @@ impl Served {
             .arg(addr.to_string())
             .arg(wasm_path(name))
             .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::inherit())
+            .stderr(stderr)
             .spawn()
             .expect("spawning wasmtime serve");
         let deadline = std::time::Instant::now() + Duration::from_secs(30);

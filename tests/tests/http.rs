@@ -120,3 +120,38 @@ async fn a_proxy_handler_calls_out_with_the_client() {
     assert_eq!(r.status, 502);
     assert!(String::from_utf8_lossy(&r.body).contains("connection-refused"), "{}", String::from_utf8_lossy(&r.body));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_disconnect_mid_body_stops_the_guest_producer() {
+    use std::io::Read;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut served = Served::start_with_stderr("http-hello", &[], std::process::Stdio::piped());
+    let mut stderr = served.child.stderr.take().unwrap();
+    let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let sink = log.clone();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = stderr.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            sink.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    });
+    let mut s = tokio::net::TcpStream::connect(served.addr).await.unwrap();
+    s.write_all(b"GET /forever HTTP/1.1\r\nHost: x\r\n\r\n").await.unwrap();
+    let mut got = 0;
+    let mut buf = vec![0u8; 64 * 1024];
+    while got < 256 * 1024 {
+        let n = s.read(&mut buf).await.unwrap();
+        assert!(n > 0);
+        got += n;
+    }
+    drop(s); // the client goes away mid-body
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !log.lock().unwrap().contains("producer stopped") && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let text = log.lock().unwrap().clone();
+    assert!(text.contains("forever: client gone after"), "guest stderr: {text}");
+}

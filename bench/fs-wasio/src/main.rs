@@ -52,6 +52,36 @@ async fn main() -> Result<(), String> {
     if total != mib << 20 {
         return Err(format!("buffered read {total} bytes"));
     }
+    // The raw stream loop (as the baseline does it) on wasio's executor:
+    // isolates the executor's share of the cost.
+    let start = Instant::now();
+    let dirs = wasio::bindings::wasi::filesystem::preopens::get_directories();
+    let (dir, _) = dirs.iter().find(|(_, p)| p == "/data").ok_or("no /data")?;
+    let name = path.strip_prefix("/data/").ok_or("PATH must be under /data")?.to_string();
+    use wasio::bindings::wasi::filesystem::types::{DescriptorFlags, OpenFlags, PathFlags};
+    let fd = dir
+        .open_at(PathFlags::empty(), name, OpenFlags::empty(), DescriptorFlags::READ)
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    let (mut rx, done) = fd.read_via_stream(0);
+    let mut total = 0;
+    let mut buf = Vec::with_capacity(64 * 1024);
+    loop {
+        buf.clear();
+        let (result, b) = rx.read(buf).await;
+        buf = b;
+        total += buf.len();
+        if !matches!(result, wit_bindgen::StreamResult::Complete(_)) {
+            break;
+        }
+    }
+    drop(rx);
+    done.await.map_err(|e| format!("{e:?}"))?;
+    let read_raw = start.elapsed();
+    if total != mib << 20 {
+        return Err(format!("raw read {total} bytes"));
+    }
+    println!("read_raw_on_wasio_ns {}", read_raw.as_nanos());
     println!("write_ns {}", write.as_nanos());
     println!("read_ns {}", read.as_nanos());
     println!("read_buf_ns {}", read_buf.as_nanos());

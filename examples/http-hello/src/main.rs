@@ -32,6 +32,23 @@ async fn handle(req: Request<Body>) -> Result<Response<Body>, Error> {
             });
             Ok(Response::new(body))
         }
+        ("GET", "/forever") => {
+            // Streams until the client goes away; the producing task then
+            // sees its channel closed and stops.
+            let (mut tx, body) = Body::channel();
+            wasio::spawn(async move {
+                let mut sent = 0u64;
+                loop {
+                    if tx.send_data(vec![b'x'; 16 * 1024]).await.is_err() {
+                        eprintln!("forever: client gone after {sent} chunks; producer stopped");
+                        return;
+                    }
+                    sent += 1;
+                    wasio::time::sleep(Duration::from_millis(1)).await;
+                }
+            });
+            Ok(Response::new(body))
+        }
         ("POST", "/echo") => {
             let (mut tx, body) = Body::channel();
             let mut incoming = req.into_body();
