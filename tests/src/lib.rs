@@ -509,3 +509,83 @@ impl Drop for Served {
         let _ = self.child.wait();
     }
 }
+
+/// A request as a tiny host-side HTTP/1.1 server read it.
+#[derive(Debug, Default)]
+pub struct ServerRequest {
+    pub method: String,
+    pub path: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+/// Reads one HTTP/1.1 request (content-length or chunked body) from `s`.
+pub fn read_request(s: &mut std::net::TcpStream) -> std::io::Result<ServerRequest> {
+    use std::io::{BufRead, Read};
+    let mut rd = std::io::BufReader::new(s.try_clone()?);
+    let mut line = String::new();
+    rd.read_line(&mut line)?;
+    let mut parts = line.split_whitespace();
+    let mut req = ServerRequest {
+        method: parts.next().unwrap_or_default().to_string(),
+        path: parts.next().unwrap_or_default().to_string(),
+        ..Default::default()
+    };
+    loop {
+        let mut l = String::new();
+        rd.read_line(&mut l)?;
+        let l = l.trim_end();
+        if l.is_empty() {
+            break;
+        }
+        if let Some((k, v)) = l.split_once(':') {
+            req.headers.push((k.trim().to_lowercase(), v.trim().to_string()));
+        }
+    }
+    let header = |n: &str| req.headers.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone());
+    if header("transfer-encoding").is_some_and(|v| v.contains("chunked")) {
+        loop {
+            let mut size = String::new();
+            rd.read_line(&mut size)?;
+            let n = usize::from_str_radix(size.trim().split(';').next().unwrap_or("0"), 16).unwrap_or(0);
+            if n == 0 {
+                let mut end = String::new();
+                rd.read_line(&mut end)?;
+                break;
+            }
+            let mut chunk = vec![0u8; n + 2];
+            rd.read_exact(&mut chunk)?;
+            req.body.extend_from_slice(&chunk[..n]);
+        }
+    } else if let Some(n) = header("content-length").and_then(|v| v.parse::<usize>().ok()) {
+        let mut body = vec![0u8; n];
+        rd.read_exact(&mut body)?;
+        req.body = body;
+    }
+    Ok(req)
+}
+
+/// Runs `serve` for each connection to a fresh 127.0.0.1 listener, on its
+/// own thread; returns the listener's address.
+pub fn host_server(serve: impl Fn(std::net::TcpStream) + Send + Sync + 'static) -> std::net::SocketAddr {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let serve = Arc::new(serve);
+    std::thread::spawn(move || {
+        for s in listener.incoming().flatten() {
+            let serve = serve.clone();
+            std::thread::spawn(move || serve(s));
+        }
+    });
+    addr
+}
+
+/// Ends a host-side server connection politely: shuts down the write side
+/// and drains what the peer still sends, so closing never resets it.
+pub fn finish(s: std::net::TcpStream) {
+    use std::io::Read;
+    let _ = s.shutdown(std::net::Shutdown::Write);
+    let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
+    let mut sink = Vec::new();
+    let _ = (&s).read_to_end(&mut sink);
+}

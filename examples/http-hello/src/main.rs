@@ -18,7 +18,7 @@ use wasio::http::{Body, Error, IntoResponse, Request, Response, StatusCode};
 #[wasio::http::handler]
 async fn handle(req: Request<Body>) -> Result<Response<Body>, Error> {
     match (req.method().as_str(), req.uri().path()) {
-        ("GET", "/") => Ok(Response::builder().header("x-wasio", "1").body(Body::from("hello from wasio\n"))?),
+        ("GET", "/") => Ok(Response::builder().header("x-wasio", "1").body(Body::from("Hello, WASI!\n"))?),
         ("GET", "/stream") => {
             let (mut tx, body) = Body::channel();
             wasio::spawn(async move {

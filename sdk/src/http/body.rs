@@ -46,6 +46,10 @@ enum Inner {
 struct Incoming {
     data: ByteReader,
     data_done: bool,
+    /// The `content-length` the head announced, and the bytes seen so far:
+    /// a body that ends short is an error, whatever the host reports.
+    expected: Option<u64>,
+    received: u64,
     trailers: Option<LocalBoxFuture<'static, TrailersResult>>,
     /// Our side of the `res` future passed to `consume-body`; dropped (which
     /// reports success) once the body has been read.
@@ -202,11 +206,18 @@ impl Body {
         data: StreamReader<u8>,
         trailers: FutureReader<TrailersResult>,
         res: wit_bindgen::FutureWriter<Result<(), ErrorCode>>,
+        headers: &HeaderMap,
     ) -> Body {
+        let expected = headers
+            .get(http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok());
         Body {
             inner: Inner::Incoming(Incoming {
                 data: ByteReader::new(data, None),
                 data_done: false,
+                expected,
+                received: 0,
                 trailers: Some(Box::pin(trailers.into_future())),
                 _res: Some(res),
             }),
@@ -226,9 +237,19 @@ impl Body {
                         // Hand the filled buffer over without copying.
                         let mut buf = Vec::new();
                         let pos = inc.data.swap_buffer(&mut buf);
+                        inc.received += (buf.len() - pos) as u64;
                         return Poll::Ready(Some(Ok(Frame::data(Bytes::from(buf).slice(pos..)))));
                     }
                     inc.data_done = true;
+                    if let Some(n) = inc.expected
+                        && n != inc.received
+                    {
+                        inc.trailers = None;
+                        return Poll::Ready(Some(Err(Error::msg(format!(
+                            "body ended after {} of the {n} bytes its content-length announced",
+                            inc.received
+                        )))));
+                    }
                 }
                 let Some(trailers) = inc.trailers.as_mut() else { return Poll::Ready(None) };
                 let result = ready!(trailers.as_mut().poll(cx));

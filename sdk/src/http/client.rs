@@ -100,7 +100,12 @@ impl Client {
         let fields = to_fields(&parts.headers)?;
         let options = self.options()?;
         let (contents, trailers) = body.into().into_wasi();
-        let (req, _sent) = WasiRequest::new(fields, contents, trailers, options);
+        let (req, sent) = WasiRequest::new(fields, contents, trailers, options);
+        // Keep our end of "request transmitted" open until the host is done
+        // sending: dropping it early can make the host abandon the exchange.
+        crate::spawn(async move {
+            let _ = sent.await;
+        });
         let bad = |what: &str| Error::msg(format!("invalid request {what}"));
         req.set_method(&method_to_wasi(&parts.method)).map_err(|()| bad("method"))?;
         let scheme = match parts.uri.scheme_str() {
@@ -135,7 +140,7 @@ fn response_from_wasi(resp: WasiResponse) -> Result<Response<Body>, Error> {
     let headers = from_fields(&resp.get_headers())?;
     let (res_tx, res_rx) = wit_future::new::<Result<(), ErrorCode>>(|| Ok(()));
     let (data, trailers) = WasiResponse::consume_body(resp, res_rx);
-    let mut r = Response::new(Body::incoming(data, trailers, res_tx));
+    let mut r = Response::new(Body::incoming(data, trailers, res_tx, &headers));
     *r.status_mut() = status;
     *r.headers_mut() = headers;
     Ok(r)

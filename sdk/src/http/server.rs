@@ -152,7 +152,8 @@ fn request_from_wasi(req: WasiRequest) -> Result<Request<Body>, Error> {
     *builder.headers_mut().expect("fresh builder") = headers;
     let (res_tx, res_rx) = wit_future::new::<Result<(), ErrorCode>>(|| Ok(()));
     let (data, trailers) = WasiRequest::consume_body(req, res_rx);
-    Ok(builder.body(Body::incoming(data, trailers, res_tx))?)
+    let body = Body::incoming(data, trailers, res_tx, builder.headers_ref().expect("fresh builder"));
+    Ok(builder.body(body)?)
 }
 
 /// Converts `http::Response<Body>` to a WASI response, starting its body.
@@ -160,7 +161,11 @@ fn response_to_wasi(resp: Response<Body>) -> Result<WasiResponse, Error> {
     let (parts, body) = resp.into_parts();
     let fields = to_fields(&parts.headers)?;
     let (contents, trailers) = body.into_wasi();
-    let (response, _done) = WasiResponse::new(fields, contents, trailers);
+    let (response, done) = WasiResponse::new(fields, contents, trailers);
+    // Likewise keep "response transmitted" open until the host is done.
+    crate::spawn(async move {
+        let _ = done.await;
+    });
     response
         .set_status_code(parts.status.as_u16())
         .map_err(|()| Error::msg(format!("invalid status {}", parts.status)))?;
