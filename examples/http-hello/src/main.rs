@@ -11,7 +11,6 @@
 //! upload), `GET /error` (an `Err` → 500), `GET /bad-header` (a header the
 //! host refuses → 500), `GET /proxy?URL` (fetches URL with the client).
 
-use http_body::Body as _;
 use std::time::Duration;
 use wasio::http::{Body, Error, IntoResponse, Request, Response, StatusCode};
 
@@ -50,23 +49,9 @@ async fn handle(req: Request<Body>) -> Result<Response<Body>, Error> {
             Ok(Response::new(body))
         }
         ("POST", "/echo") => {
-            let (mut tx, body) = Body::channel();
-            let mut incoming = req.into_body();
-            wasio::spawn(async move {
-                while let Some(frame) =
-                    std::future::poll_fn(|cx| std::pin::Pin::new(&mut incoming).poll_frame(cx)).await
-                {
-                    match frame?.into_data() {
-                        Ok(data) => tx.send_data(data).await?,
-                        Err(frame) => {
-                            if let Ok(trailers) = frame.into_trailers() {
-                                return tx.send_trailers(trailers).await;
-                            }
-                        }
-                    }
-                }
-                Ok::<(), Error>(())
-            });
+            let (tx, body) = Body::channel();
+            let incoming = req.into_body();
+            wasio::spawn(tx.send_body(incoming));
             Ok(Response::new(body))
         }
         ("POST", "/count") => {

@@ -445,6 +445,24 @@ impl BodySender {
         self.tx.send(Ok(Frame::trailers(trailers))).await.map_err(|_| Error::msg("the body receiver is gone"))
     }
 
+    /// Sends every frame of `body` (data and trailers), then ends: a body
+    /// piped through, e.g. to echo a request.
+    ///
+    /// # Errors
+    /// An error of `body`, or the receiver being gone.
+    ///
+    /// ```no_run
+    /// # async fn f(tx: wasio::http::BodySender, body: wasio::http::Body) -> Result<(), wasio::http::Error> {
+    /// tx.send_body(body).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn send_body(mut self, mut body: Body) -> Result<(), Error> {
+        while let Some(frame) = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame_inner(cx)).await {
+            self.tx.send(frame).await.map_err(|_| Error::msg("the body receiver is gone"))?;
+        }
+        Ok(())
+    }
+
     /// Ends the body with an error (the peer sees the transfer fail).
     ///
     /// ```no_run

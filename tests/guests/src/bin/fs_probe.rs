@@ -8,20 +8,13 @@ use std::io::SeekFrom;
 use std::time::Duration;
 use wasio::fs::{self, File, OpenOptions};
 
+#[path = "../common/mod.rs"]
+mod common;
+use common::{kind_of, memory_bytes};
+
 /// Deterministic content: byte `i` of a file is `pattern(i)`.
 fn pattern(i: u64) -> u8 {
     (i.wrapping_mul(2_654_435_761) >> 13) as u8
-}
-
-fn memory_bytes() -> usize {
-    core::arch::wasm32::memory_size::<0>() * 65536
-}
-
-fn kind_of<T>(r: std::io::Result<T>) -> String {
-    match r {
-        Ok(_) => "ok".into(),
-        Err(e) => format!("{:?}", e.kind()),
-    }
 }
 
 async fn write_pattern(path: &str, size: u64) -> std::io::Result<()> {

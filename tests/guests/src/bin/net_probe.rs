@@ -4,16 +4,9 @@ use futures_util::io::{AsyncReadExt, AsyncWriteExt};
 use std::time::Duration;
 use wasio::net::{TcpListener, TcpStream, UdpSocket};
 
-fn memory_bytes() -> usize {
-    core::arch::wasm32::memory_size::<0>() * 65536
-}
-
-fn kind_of<T>(r: std::io::Result<T>) -> String {
-    match r {
-        Ok(_) => "ok".into(),
-        Err(e) => format!("{:?}", e.kind()),
-    }
-}
+#[path = "../common/mod.rs"]
+mod common;
+use common::{kind_of, memory_bytes};
 
 #[wasio::main]
 async fn main() -> Result<(), String> {
