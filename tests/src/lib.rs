@@ -189,6 +189,17 @@ pub struct State {
     pub clock: TestClock,
     /// Futures the guest handed to `sink-future`, never read.
     pub held_futures: Vec<FutureReader<u32>>,
+    pub http: wasmtime_wasi_http::WasiHttpCtx,
+}
+
+impl wasmtime_wasi_http::WasiHttpView for State {
+    fn http(&mut self) -> wasmtime_wasi_http::WasiHttpCtxView<'_> {
+        wasmtime_wasi_http::WasiHttpCtxView {
+            hooks: wasmtime_wasi_http::default_hooks(),
+            table: &mut self.table,
+            ctx: &mut self.http,
+        }
+    }
 }
 
 impl WasiView for State {
@@ -218,6 +229,7 @@ pub fn linker() -> Result<Linker<State>> {
     let mut linker: Linker<State> = Linker::new(engine());
     wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
     wasmtime_wasi::p3::add_to_linker(&mut linker)?;
+    wasmtime_wasi_http::p3::add_to_linker(&mut linker)?;
     let mut probe = linker.instance("testing:wasio/probe")?;
     probe.resource("lease", ResourceType::host::<Lease>(), |mut store, rep| {
         store.data_mut().table.delete(Resource::<Lease>::new_own(rep))?;
@@ -295,7 +307,14 @@ pub fn store(mut ctx: WasiCtxBuilder) -> Store<State> {
     ctx.monotonic_clock(clock.clone());
     Store::new(
         engine(),
-        State { ctx: ctx.build(), table: ResourceTable::new(), probe: Arc::default(), clock, held_futures: Vec::new() },
+        State {
+            ctx: ctx.build(),
+            table: ResourceTable::new(),
+            probe: Arc::default(),
+            clock,
+            held_futures: Vec::new(),
+            http: wasmtime_wasi_http::WasiHttpCtx::new(),
+        },
     )
 }
 

@@ -310,3 +310,106 @@ async fn bad_requests_get_4xx_and_the_instance_keeps_serving() {
     let r = http_request(served.addr, "GET", "/", &[], None).await.unwrap();
     assert_eq!((r.status, r.body.as_slice()), (200, b"Hello, WASI!\n".as_slice()));
 }
+
+/// The embedded host serves `/forever` through `wasi:http/handler`, reads
+/// 256 KiB of the endless body, then drops it like a client that goes away:
+/// the guest's producer task must see its channel closed and stop, and every
+/// handle of the request (request, response, body streams, trailer futures)
+/// must be gone from the host's resource table. Done three times: after the
+/// first (which also makes the guest's libc open its stderr handle once),
+/// the table must not grow.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_response_body_releases_the_guests_handles_on_the_embedded_host() -> anyhow::Result<()> {
+    use http_body_util::BodyExt;
+    use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
+    use wasmtime_wasi_http::p3::{Request, bindings::Service};
+
+    let stderr = MemoryOutputPipe::new(usize::MAX);
+    let mut ctx = wasmtime_wasi::WasiCtxBuilder::new();
+    ctx.stderr(stderr.clone());
+    let mut store = wasio_tests::store(ctx);
+    let (component, linker) = (wasio_tests::component("http-hello")?, wasio_tests::linker()?);
+    let service = Service::instantiate_async(&mut store, &component, &linker).await?;
+    let stopped = |log: &MemoryOutputPipe| String::from_utf8_lossy(&log.contents()).matches("producer stopped").count();
+
+    let mut sizes = Vec::new();
+    for round in 1..=3 {
+        let req = http::Request::get("http://localhost/forever").body(http_body_util::Empty::<bytes::Bytes>::new())?;
+        let (req, _io) = Request::from_http(wasmtime_wasi_http::default_hooks(), req);
+        let (log, service) = (stderr.clone(), &service);
+        let received = tokio::time::timeout(
+            Duration::from_secs(60),
+            store.run_concurrent(async move |a| {
+                let res = service.handle(a, req).await?.map_err(|e| anyhow::anyhow!("handler error {e:?}"))?;
+                let res = a.with(|s| res.into_http(s, async { Ok(()) }))?;
+                assert_eq!(res.status(), 200);
+                let mut body = res.into_body();
+                let mut received = 0usize;
+                while received < 256 * 1024 {
+                    let frame = body.frame().await.expect("body ended early").map_err(|e| anyhow::anyhow!("{e:?}"))?;
+                    received += frame.into_data().map(|d| d.len()).unwrap_or(0);
+                }
+                drop(body); // the client goes away mid-body
+                let deadline = Instant::now() + Duration::from_secs(20);
+                while stopped(&log) < round && Instant::now() < deadline {
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+                anyhow::Ok(received)
+            }),
+        )
+        .await???;
+        assert!(received >= 256 * 1024);
+        assert_eq!(stopped(&stderr), round, "guest stderr: {}", String::from_utf8_lossy(&stderr.contents()));
+        sizes.push(store.data_mut().table_len());
+    }
+    assert_eq!(sizes[1], sizes[0], "host resource table grew with a dropped request: {sizes:?}");
+    assert_eq!(sizes[2], sizes[0], "host resource table grew with a dropped request: {sizes:?}");
+    Ok(())
+}
+
+/// `wasmtime serve` does not put response trailers on the wire, so the
+/// trailer half of the echo is checked on the embedded host: a 100 MiB
+/// request body with trailers goes through `http-echo` and comes back byte
+/// for byte, trailers included.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn echo_of_100_mib_with_trailers_on_the_embedded_host() -> anyhow::Result<()> {
+    use http_body::Frame;
+    use http_body_util::{BodyExt, StreamBody};
+    use wasmtime_wasi_http::p3::{Request, bindings::Service};
+
+    const CHUNK: usize = 1 << 20;
+    let data = bytes::Bytes::from(random_bytes(100 * CHUNK, 42));
+    let mut trailers = http::HeaderMap::new();
+    trailers.insert("x-checksum", "abc123".parse()?);
+    trailers.insert("x-count", "100".parse()?);
+    let chunks = data.clone();
+    let frames = (0..100)
+        .map(move |i| Ok::<_, std::convert::Infallible>(Frame::data(chunks.slice(i * CHUNK..(i + 1) * CHUNK))))
+        .chain(std::iter::once(Ok(Frame::trailers(trailers.clone()))));
+    let req = http::Request::post("http://localhost/echo").body(StreamBody::new(futures::stream::iter(frames)))?;
+
+    let mut store = wasio_tests::store(wasmtime_wasi::WasiCtxBuilder::new());
+    let (component, linker) = (wasio_tests::component("http-echo")?, wasio_tests::linker()?);
+    let service = Service::instantiate_async(&mut store, &component, &linker).await?;
+    let baseline = store.data_mut().table_len();
+    let (req, io) = Request::from_http(wasmtime_wasi_http::default_hooks(), req);
+    let (body, got_trailers) = tokio::time::timeout(
+        Duration::from_secs(120),
+        store.run_concurrent(async move |a| {
+            let res = service.handle(a, req).await?.map_err(|e| anyhow::anyhow!("handler error {e:?}"))?;
+            let res = a.with(|s| res.into_http(s, async { Ok(()) }))?;
+            assert_eq!(res.status(), 200);
+            let (collected, sent) = futures::join!(res.into_body().collect(), io);
+            sent.map_err(|e| anyhow::anyhow!("request body: {e:?}"))?;
+            let collected = collected.map_err(|e| anyhow::anyhow!("response body: {e:?}"))?;
+            let trailers = collected.trailers().cloned();
+            anyhow::Ok((collected.to_bytes(), trailers))
+        }),
+    )
+    .await???;
+    assert_eq!(body.len(), data.len(), "echoed length");
+    assert!(body == data, "echoed bytes differ");
+    assert_eq!(got_trailers, Some(trailers), "echoed trailers");
+    assert_eq!(store.data_mut().table_len(), baseline, "host resource table back to its size before the request");
+    Ok(())
+}
