@@ -7,118 +7,118 @@ cd "$(dirname "$0")/.."
 source scripts/setup.sh
 ROUNDS="${1:-5}"
 
-cargo build --locked --target wasm32-wasip2 --release -p bench-fs-wasio -p bench-fs-raw -p tcp-echo -p bench-tcp-raw \
-    -p bench-http-wasio -p bench-http-raw -p bench-http-wstd >&2
-if ! command -v wrk >/dev/null 2>&1; then
-    (apt-get install -y -q wrk || (apt-get update -q && apt-get install -y -q wrk)) >&2
-fi
+HELLOS="-p bench-hello-wasio -p bench-hello-raw -p bench-hello-wstd"
+cargo build --locked --target wasm32-wasip2 --release $HELLOS -p bench-fs-wasio -p bench-fs-raw \
+    -p tcp-echo -p bench-tcp-raw -p bench-tcp-wstd -p http-echo \
+    -p bench-http-wasio -p bench-http-raw -p bench-http-wstd -p bench-exec-wasio -p bench-exec-raw >&2
+for tool in wrk curl; do
+    if ! command -v "$tool" >/dev/null 2>&1; then
+        (apt-get install -y -q "$tool" || (apt-get update -q && apt-get install -y -q "$tool")) >&2
+    fi
+done
 cargo build --locked --release -p bench-loadgen >&2
+# The fuel runner shares the test suite's embedded-Wasmtime build.
+cargo test --locked -p wasio-tests --no-run >&2
 LOADGEN=target/release/bench-loadgen
+EXEC_FUEL=target/debug/exec-fuel
 W=target/wasm32-wasip2/release
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
+OUT="$TMP/rows.txt"
+: > "$OUT"
 
-# Alternate the contenders round by round so machine noise hits both alike.
-: > "$TMP/fs.txt"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_port() { for _ in $(seq 100); do python3 -c "import socket; socket.create_connection(('127.0.0.1',$1))" 2>/dev/null && return; sleep 0.1; done; }
+
+# Hello CLI: output checked, then each contender built cold (empty target
+# dir, same release profile) for its build time.
+for who in wasio raw wstd; do
+    got="$("$WASMTIME" run "$W/bench_hello_$who.wasm")"
+    [ "$got" = "Hello, WASI!" ] || { echo "bench_hello_$who printed: $got" >&2; exit 1; }
+    start=$(date +%s.%N)
+    CARGO_TARGET_DIR="$TMP/cold-$who" cargo build -q --locked --target wasm32-wasip2 --release -p "bench-hello-$who" >&2
+    echo "$who cold_build_s $(python3 -c "print($(date +%s.%N) - $start)")" >> "$OUT"
+    rm -rf "$TMP/cold-$who"
+done
+
+# Executor micro-benchmarks: guest instructions (fuel) and wall time.
+for round in $(seq "$ROUNDS"); do
+    for bench in spawn pingpong timers noop; do
+        for who in wasio raw; do
+            "$EXEC_FUEL" "$W/bench_exec_$who.wasm" "$bench" | sed "s/^/$who $bench:/" >> "$OUT"
+        done
+    done
+done
+
+# Files: 256 MiB written and read (wstd 0.6 has no filesystem API).
 for round in $(seq "$ROUNDS"); do
     for who in wasio raw; do
         "$WASMTIME" run --dir "$TMP::/data" "$W/bench_fs_$who.wasm" /data/bench.bin 256 \
-            | sed "s/^/$who /" >> "$TMP/fs.txt"
+            | sed "s/^/$who /" >> "$OUT"
         rm -f "$TMP/bench.bin"
     done
 done
 
-# TCP echo: wasio vs raw wasip3 vs a native tokio server (the ceiling).
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-start_server() { # who addr
+# TCP echo: wasio vs raw wasip3 vs wstd vs a native tokio server (the ceiling).
+start_tcp() { # who addr
     case "$1" in
         wasio) "$WASMTIME" run -Sinherit-network "$W/tcp-echo.wasm" "$2" ;;
-        raw) "$WASMTIME" run -Sinherit-network "$W/bench_tcp_raw.wasm" "$2" ;;
         tokio) "$LOADGEN" serve "$2" ;;
+        *) "$WASMTIME" run -Sinherit-network "$W/bench_tcp_$1.wasm" "$2" ;;
     esac
 }
 for round in $(seq "$ROUNDS"); do
-    for who in wasio raw tokio; do
+    for who in wasio raw wstd tokio; do
         addr="127.0.0.1:$(free_port)"
-        start_server "$who" "$addr" > "$TMP/server.out" 2>/dev/null &
+        start_tcp "$who" "$addr" > "$TMP/server.out" 2>/dev/null &
         pid=$!
         for _ in $(seq 100); do grep -q listening "$TMP/server.out" 2>/dev/null && break; sleep 0.1; done
-        "$LOADGEN" throughput "$addr" 8 32 | sed "s/^/$who /" >> "$TMP/fs.txt"
-        "$LOADGEN" connections "$addr" 8 2 | sed "s/^/$who /" >> "$TMP/fs.txt"
+        "$LOADGEN" throughput "$addr" 8 32 | sed "s/^/$who /" >> "$OUT"
+        "$LOADGEN" connections "$addr" 8 2 | sed "s/^/$who /" >> "$OUT"
         kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
     done
 done
 
-# HTTP hello under `wasmtime serve`: wasio vs raw wasip3 vs wstd (WASI 0.2).
+# HTTP under `wasmtime serve`: hello rps/latency with wrk, echo MB/s of a
+# 64 MiB body with curl (the echoed length is checked).
+head -c $((64 * 1048576)) /dev/urandom > "$TMP/body.bin"
 for round in $(seq "$ROUNDS"); do
     for who in wasio raw wstd; do
         port="$(free_port)"
         "$WASMTIME" serve -Scli --addr "127.0.0.1:$port" "$W/bench_http_$who.wasm" >/dev/null 2>&1 &
         pid=$!
-        for _ in $(seq 100); do python3 -c "import socket; socket.create_connection(('127.0.0.1',$port))" 2>/dev/null && break; sleep 0.1; done
+        wait_port "$port"
         wrk -t2 -c32 -d5s --latency "http://127.0.0.1:$port/" > "$TMP/wrk.out"
         awk -v who="$who" '/Requests\/sec/ {print who, "rps", $2} /^ +50%/ {print who, "p50", $2} /^ +99%/ {print who, "p99", $2}' \
-            "$TMP/wrk.out" >> "$TMP/fs.txt"
+            "$TMP/wrk.out" >> "$OUT"
+        kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
+
+        echo_wasm="$W/bench_http_echo_$who.wasm"
+        [ "$who" = wasio ] && echo_wasm="$W/http-echo.wasm"
+        port="$(free_port)"
+        "$WASMTIME" serve -Scli --addr "127.0.0.1:$port" "$echo_wasm" >/dev/null 2>&1 &
+        pid=$!
+        wait_port "$port"
+        read -r size secs < <(curl -s -o /dev/null -H 'Expect:' --data-binary "@$TMP/body.bin" \
+            -w '%{size_download} %{time_total}\n' "http://127.0.0.1:$port/")
+        [ "$size" = $((64 * 1048576)) ] || { echo "$who echo returned $size bytes" >&2; exit 1; }
+        echo "$who echo_mbps $(python3 -c "print(64 * 1048576 / $secs / 1e6)")" >> "$OUT"
         kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
     done
 done
-for who in wasio raw wstd; do
-    echo "$who size $(stat -c %s "$W/bench_http_$who.wasm")" >> "$TMP/fs.txt"
-done
 
-python3 - "$TMP/fs.txt" "$ROUNDS" <<'PY'
-import statistics, sys, datetime, os, platform
-rows = [l.split() for l in open(sys.argv[1])]
-rounds = sys.argv[2]
-def num(v):
-    # wrk latencies come as 1.05ms / 950.00us / 1.2s.
-    for suffix, scale in (("us", 1e-3), ("ms", 1.0), ("s", 1e3)):
-        if v.endswith(suffix):
-            return float(v[: -len(suffix)]) * scale
-    return float(v)
-def med(who, what):
-    return statistics.median(num(n) for w, k, n in rows if w == who and k == what)
-mib = 256
-lines = [
-    f"# wasio benchmarks — {datetime.date.today()}",
-    "",
-    f"Machine: {os.cpu_count()} cores, {platform.machine()}; {rounds} alternating rounds, medians.",
-    "",
-    "| benchmark | wasio | raw wasip3 | wasio / raw |",
-    "| --- | --- | --- | --- |",
-]
-for what, label in [("write_ns", "file write 256 MiB (MB/s)"), ("read_ns", "file read 256 MiB (MB/s)")]:
-    w = mib * 1048576 / (med("wasio", what) / 1e9) / 1e6
-    r = mib * 1048576 / (med("raw", what) / 1e9) / 1e6
-    lines.append(f"| {label} | {w:.0f} | {r:.0f} | {w / r:.2f}× |")
-w = mib * 1048576 / (med("wasio", "read_buf_ns") / 1e9) / 1e6
-r = mib * 1048576 / (med("raw", "read_ns") / 1e9) / 1e6
-lines.append(f"| file read 256 MiB via `AsyncBufRead` (MB/s) | {w:.0f} | {r:.0f} | {w / r:.2f}× |")
-w = mib * 1048576 / (med("wasio", "read_raw_on_wasio_ns") / 1e9) / 1e6
-lines.append(f"| file read 256 MiB, raw 64 KiB stream loop on wasio's executor (MB/s) | {w:.0f} | {r:.0f} | {w / r:.2f}× |")
-lines += [
-    "",
-    "| TCP echo | wasio | raw wasip3 | tokio (native) | wasio / raw | wasio / tokio |",
-    "| --- | --- | --- | --- | --- | --- |",
-]
-for what, label in [("mbps", "throughput, 8 connections × 32 MiB (MB/s)"), ("cps", "connections/s (connect, 1-byte echo, close; 8 workers)")]:
-    w, r, t = med("wasio", what), med("raw", what), med("tokio", what)
-    lines.append(f"| {label} | {w:.0f} | {r:.0f} | {t:.0f} | {w / r:.2f}× | {w / t:.2f}× |")
-lines += [
-    "",
-    "| HTTP hello (`wasmtime serve`, wrk 32 connections) | wasio | raw wasip3 | wstd 0.6 | wasio / raw | wasio / wstd |",
-    "| --- | --- | --- | --- | --- | --- |",
-]
-w, r, t = med("wasio", "rps"), med("raw", "rps"), med("wstd", "rps")
-lines.append(f"| requests/s | {w:.0f} | {r:.0f} | {t:.0f} | {w / r:.2f}× | {w / t:.2f}× |")
-for q in ("p50", "p99"):
-    w, r, t = med("wasio", q), med("raw", q), med("wstd", q)
-    lines.append(f"| latency {q} (ms) | {w:.2f} | {r:.2f} | {t:.2f} | {w / r:.2f}× | {w / t:.2f}× |")
-w, r, t = med("wasio", "size"), med("raw", "size"), med("wstd", "size")
-lines.append(f"| `.wasm` size (bytes) | {w:.0f} | {r:.0f} | {t:.0f} | {w / r:.2f}× | {w / t:.2f}× |")
-text = "\n".join(lines) + "\n"
-print(text)
-os.makedirs("bench/results", exist_ok=True)
-with open(f"bench/results/{datetime.date.today()}.md", "w") as f:
-    f.write(text)
-PY
+size() { stat -c %s "$W/$1.wasm"; }
+for who in wasio raw wstd; do
+    echo "$who size_hello $(size "bench_hello_$who")" >> "$OUT"
+    echo "$who size_http $(size "bench_http_$who")" >> "$OUT"
+done
+echo "wasio size_echo $(size http-echo)" >> "$OUT"
+echo "raw size_echo $(size bench_http_echo_raw)" >> "$OUT"
+echo "wstd size_echo $(size bench_http_echo_wstd)" >> "$OUT"
+echo "wasio size_tcp $(size tcp-echo)" >> "$OUT"
+echo "raw size_tcp $(size bench_tcp_raw)" >> "$OUT"
+echo "wstd size_tcp $(size bench_tcp_wstd)" >> "$OUT"
+echo "wasio size_fs $(size bench_fs_wasio)" >> "$OUT"
+echo "raw size_fs $(size bench_fs_raw)" >> "$OUT"
+
+python3 bench/report.py "$OUT" "$ROUNDS"

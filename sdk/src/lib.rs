@@ -42,9 +42,48 @@ pub mod process;
 pub mod rand;
 pub mod rt;
 pub mod time;
+pub mod wit;
 
 pub use rt::{JoinError, JoinHandle, JoinSet, block_on, spawn, yield_now};
 pub use wasio_macros::{main, test};
+
+/// Generates Rust bindings for your own WIT world, running on wasio's
+/// executor: wit-bindgen's `generate!` with the runtime path set to wasio's
+/// (the options are wit-bindgen's). Needs the `bindgen` feature.
+///
+/// Async exports (`async func`) enter wasio's executor, so they may
+/// [`spawn`] tasks that outlive the call; `stream<T>`/`future<T>` values
+/// are wit-bindgen's ends, which [`wit`] wraps as `Stream`, `Sink`,
+/// `Future`, `AsyncRead` and `AsyncWrite`.
+///
+/// ```ignore
+/// wasio::bindgen!({ world: "store", path: "wit/kv.wit" });
+///
+/// struct Store;
+/// impl exports::example::kv::cache::Guest for Store {
+///     async fn get(key: String) -> Option<Vec<u8>> { None }
+/// }
+/// export!(Store);
+/// ```
+///
+/// The same code can be generated ahead of time and checked in with
+/// wit-bindgen's library or CLI and the options `runtime_path:
+/// "::wasio::rt::bindgen_rt"` and `bitflags_path:
+/// "::wasio::rt::bindgen_rt::bitflags"` (see `xtask` in the repository).
+#[cfg(feature = "bindgen")]
+#[macro_export]
+macro_rules! bindgen {
+    ($world:literal) => {
+        $crate::bindgen!({ world: $world });
+    };
+    ({ $($opts:tt)* }) => {
+        $crate::rt::__generate!({
+            runtime_path: "::wasio::rt::bindgen_rt",
+            bitflags_path: "::wasio::rt::bindgen_rt::bitflags",
+            $($opts)*
+        });
+    };
+}
 
 #[doc(hidden)]
 pub mod __private {

@@ -1,5 +1,6 @@
 //! `cargo run -p xtask -- bindings [--check]`: regenerate (or check) the
-//! checked-in WASI bindings in `sdk/src/bindings/`.
+//! checked-in bindings; `cargo run -p xtask -- compose`: compose the
+//! `examples/components` pair into one runnable component.
 
 use anyhow::{Result, bail};
 
@@ -18,6 +19,14 @@ fn main() -> Result<()> {
             println!("bindings are up to date");
             Ok(())
         }
-        _ => bail!("usage: cargo run -p xtask -- bindings [--check]"),
+        ["compose"] => {
+            let target =
+                std::env::var_os("CARGO_TARGET_DIR").map(Into::into).unwrap_or_else(|| xtask::root().join("target"));
+            let out = target.join("wasm32-wasip2/release/kv-app.wasm");
+            std::fs::write(&out, xtask::compose_kv(&target)?)?;
+            println!("wrote {}", out.display());
+            Ok(())
+        }
+        _ => bail!("usage: cargo run -p xtask -- bindings [--check] | compose"),
     }
 }

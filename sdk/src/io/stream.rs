@@ -37,12 +37,19 @@ impl ByteWriter {
     /// `start`, which returns the host's completion future.
     pub(crate) fn new(start: impl FnOnce(StreamReader<u8>) -> DoneFut) -> ByteWriter {
         let (writer, reader) = wit_stream::new::<u8>();
+        let mut this = ByteWriter::from_writer(writer);
+        this.done = Some(start(reader));
+        this
+    }
+
+    /// A writer over an existing stream end, with no completion future.
+    pub(crate) fn from_writer(writer: StreamWriter<u8>) -> ByteWriter {
         ByteWriter {
             writer: Some(writer),
             inflight: None,
             waiters: Vec::new(),
             spare: Vec::new(),
-            done: Some(start(reader)),
+            done: None,
             closed: false,
         }
     }

@@ -55,6 +55,11 @@ use std::rc::Rc;
 /// A `wit_bindgen::generate!` (0.63) in a user crate can route its exports to
 /// wasio too, with `runtime_path: "wasio::rt::bindgen_rt"`. Imports need no
 /// option: they reach whichever executor runs the task.
+/// wit-bindgen's `generate!`, used by [`bindgen!`](crate::bindgen).
+#[cfg(feature = "bindgen")]
+#[doc(hidden)]
+pub use wit_bindgen::generate as __generate;
+
 #[doc(hidden)]
 pub mod bindgen_rt {
     pub use wit_bindgen::rt::*;

@@ -1,0 +1,117 @@
+"""Turns the rows `bench/run.sh` collected ("who what value") into one
+Markdown table of medians with wasio's ratios, prints it and writes it to
+bench/results/<date>.md. Usage: report.py ROWS ROUNDS."""
+
+import datetime
+import os
+import platform
+import statistics
+import sys
+
+rows = [line.split() for line in open(sys.argv[1]) if len(line.split()) == 3]
+rounds = sys.argv[2]
+
+
+def num(v):
+    # wrk latencies come as 1.05ms / 950.00us / 1.2s.
+    for suffix, scale in (("us", 1e-3), ("ms", 1.0), ("s", 1e3)):
+        if v.endswith(suffix):
+            return float(v[: -len(suffix)]) * scale
+    return float(v)
+
+
+def med(who, what):
+    values = [num(n) for w, k, n in rows if w == who and k == what]
+    return statistics.median(values) if values else None
+
+
+def fmt(v, digits):
+    return "n/a" if v is None else f"{v:.{digits}f}"
+
+
+def ratio(a, b):
+    if a is None or b is None or b == 0:
+        return "n/a"
+    return f"{a / b:.2f}×"
+
+
+# The executor benchmarks must compute the same checksum on both runtimes.
+for bench in ("spawn", "pingpong", "timers"):
+    a, b = med("wasio", f"{bench}:result"), med("raw", f"{bench}:result")
+    if a != b:
+        sys.exit(f"{bench}: wasio computed {a}, raw computed {b}")
+
+mib = 256
+bytes_fs = mib * 1048576
+
+
+def fs_mbps(who, what):
+    ns = med(who, what)
+    return None if ns is None else bytes_fs / (ns / 1e9) / 1e6
+
+
+lines = [
+    f"# wasio benchmarks — {datetime.date.today()}",
+    "",
+    f"Machine: {os.cpu_count()} cores, {platform.machine()}; {rounds} alternating rounds, medians.",
+    "Ratios are wasio / baseline: above 1 is better for rates, below 1 is better for",
+    "latency, instructions, time and size.",
+    "",
+    "| benchmark | wasio | raw wasip3 | wstd 0.6 | wasio / raw | wasio / wstd |",
+    "| --- | --- | --- | --- | --- | --- |",
+]
+
+
+def row(label, w, r, t, digits=0):
+    lines.append(f"| {label} | {fmt(w, digits)} | {fmt(r, digits)} | {fmt(t, digits)} | {ratio(w, r)} | {ratio(w, t)} |")
+
+
+row("HTTP hello requests/s (`wasmtime serve`, wrk 32 connections)", med("wasio", "rps"), med("raw", "rps"), med("wstd", "rps"))
+for q in ("p50", "p99"):
+    row(f"HTTP hello latency {q} (ms)", med("wasio", q), med("raw", q), med("wstd", q), 2)
+row("HTTP echo of 64 MiB (MB/s)", med("wasio", "echo_mbps"), med("raw", "echo_mbps"), med("wstd", "echo_mbps"))
+row("TCP echo throughput, 8 connections × 32 MiB (MB/s)", med("wasio", "mbps"), med("raw", "mbps"), med("wstd", "mbps"))
+row("TCP connections/s (connect, 1-byte echo, close; 8 workers)", med("wasio", "cps"), med("raw", "cps"), med("wstd", "cps"))
+row("file write 256 MiB (MB/s)", fs_mbps("wasio", "write_ns"), fs_mbps("raw", "write_ns"), None)
+row("file read 256 MiB (MB/s)", fs_mbps("wasio", "read_ns"), fs_mbps("raw", "read_ns"), None)
+row("file read 256 MiB via `AsyncBufRead` (MB/s)", fs_mbps("wasio", "read_buf_ns"), fs_mbps("raw", "read_ns"), None)
+for what, label in [
+    ("hello", "hello CLI"),
+    ("http", "HTTP hello"),
+    ("echo", "HTTP echo"),
+    ("tcp", "TCP echo"),
+    ("fs", "file benchmark"),
+]:
+    row(f"`.wasm` size, {label} (bytes)", med("wasio", f"size_{what}"), med("raw", f"size_{what}"), med("wstd", f"size_{what}"))
+row("cold build of hello, empty target dir (s)", med("wasio", "cold_build_s"), med("raw", "cold_build_s"), med("wstd", "cold_build_s"), 1)
+
+lines += [
+    "",
+    "TCP ceiling: a native tokio echo server did "
+    f"{fmt(med('tokio', 'mbps'), 0)} MB/s ({ratio(med('wasio', 'mbps'), med('tokio', 'mbps'))} for wasio) and "
+    f"{fmt(med('tokio', 'cps'), 0)} connections/s ({ratio(med('wasio', 'cps'), med('tokio', 'cps'))}).",
+    "",
+    "Executor micro-benchmarks, one component each: guest WebAssembly instructions",
+    "(Wasmtime fuel, repeatable) minus an empty run's, and wall time. The baseline is",
+    "wit-bindgen's own runtime (`spawn_local`, a oneshot per join, one host clock wait",
+    "per timer).",
+    "",
+    "| micro-benchmark | wasio instructions | wit-bindgen instructions | ratio | wasio ms | wit-bindgen ms | ratio |",
+    "| --- | --- | --- | --- | --- | --- | --- |",
+]
+for bench, label in [
+    ("spawn", "spawn + join of 100,000 tasks"),
+    ("pingpong", "channel ping-pong, 1,000,000 messages"),
+    ("timers", "10,000 concurrent timers (0–10 ms)"),
+]:
+    fw = med("wasio", f"{bench}:fuel") - med("wasio", "noop:fuel")
+    fr = med("raw", f"{bench}:fuel") - med("raw", "noop:fuel")
+    tw = med("wasio", f"{bench}:wall_ns") / 1e6
+    tr = med("raw", f"{bench}:wall_ns") / 1e6
+    lines.append(f"| {label} | {fw:,.0f} | {fr:,.0f} | {ratio(fw, fr)} | {tw:.1f} | {tr:.1f} | {ratio(tw, tr)} |")
+
+text = "\n".join(lines) + "\n"
+print(text)
+os.makedirs("bench/results", exist_ok=True)
+with open(f"bench/results/{datetime.date.today()}.md", "w") as f:
+    f.write(text)
