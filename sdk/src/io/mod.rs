@@ -24,6 +24,8 @@
 //! ```
 
 pub(crate) mod stream;
+#[cfg(feature = "tokio-io")]
+pub mod tokio_io;
 
 use crate::bindings::wasi::cli;
 use futures_io::{AsyncBufRead, AsyncRead, AsyncWrite};
