@@ -6,11 +6,20 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 
+# The template tests generate projects with the real cargo-generate.
+if [ "$(cargo generate --version 2>/dev/null | awk '{print $2}')" != "$CARGO_GENERATE_VERSION" ]; then
+    echo "setup: installing cargo-generate $CARGO_GENERATE_VERSION (~5 min)" >&2
+    cargo install --locked --quiet cargo-generate --version "$CARGO_GENERATE_VERSION" --no-default-features >&2
+fi
+
 echo "== building guest components (wasm32-wasip2, release)" >&2
-cargo build --locked --target wasm32-wasip2 --release -p hello -p tasks -p timers -p fs-copy -p tcp-echo -p http-hello -p http-echo -p http-proxy -p kv-store -p kv-client -p wasio-test-guests
+cargo build --locked --target wasm32-wasip2 --release -p hello -p tasks -p timers -p fs-copy -p tcp-echo -p http-hello -p http-echo -p http-proxy -p kv-store -p kv-client -p hyper-hello -p gzip -p wasio-test-guests
 
 echo "== guest-side tests (#[wasio::test] on the wasmtime CLI) and doc examples" >&2
 cargo test --locked --target wasm32-wasip2 -p wasio --all-features
+
+echo "== rustdoc without warnings" >&2
+RUSTDOCFLAGS="-D warnings" cargo doc --locked --target wasm32-wasip2 -p wasio --all-features --no-deps
 
 echo "== host-side tests (embedded Wasmtime + wasmtime CLI)" >&2
 cargo test --locked -p wasio-tests "$@"

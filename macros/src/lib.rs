@@ -67,9 +67,14 @@ pub fn main(attr: TokenStream, item: TokenStream) -> TokenStream {
             }
         }
 
-        // In test builds `#[wasio::test]`'s harness provides the export.
+        // In test builds `#[wasio::test]`'s harness provides the export;
+        // `main` (and what only it calls) still counts as used.
         #[cfg(not(test))]
         ::wasio::bindings::run::__export_run!(__WasioMain);
+        #[cfg(test)]
+        const _: () = {
+            let _ = #user_name;
+        };
 
         /// The WASI 0.2 entry point of a `bin` target; hosts run the
         /// `wasi:cli/run@0.3` export instead.
@@ -118,6 +123,9 @@ pub fn test(attr: TokenStream, item: TokenStream) -> TokenStream {
         quote!()
     } else {
         quote! {
+            // Test builds only: a normal build of a bin with tests keeps
+            // `#[wasio::main]`'s export.
+            #[cfg(test)]
             const _: () = {
                 struct __WasioTestHarness;
                 impl ::wasio::bindings::run::exports::wasi::cli::run::Guest for __WasioTestHarness {

@@ -16,15 +16,36 @@
 //! }
 //! ```
 //!
-//! ## Areas
-//! - [`rt`]: the executor — [`spawn`], [`JoinHandle`], [`JoinSet`],
-//!   [`yield_now`], [`block_on`].
-//! - [`env`], [`process`], [`io`]: arguments, environment, exit, and async
-//!   stdin/stdout/stderr (`wasi:cli`).
-//! - [`bindings`]: the raw WASI 0.3 bindings the wrappers are built on.
+//! ## A tour of the six WASI areas
 //!
-//! Clocks and timers, random, filesystem, sockets and HTTP wrappers build on
-//! the same executor and bindings.
+//! | area | module | what you get |
+//! | --- | --- | --- |
+//! | cli | [`env`](mod@env), [`process`], [`io`] | arguments, environment, exit codes, async stdin/stdout/stderr; `#[wasio::main]` exports `wasi:cli/run` |
+//! | clocks | [`time`] | [`time::Instant`], [`time::SystemTime`], [`time::sleep`], [`time::timeout`], [`time::interval`] — all timers share one host wait |
+//! | random | [`rand`] | secure and insecure bytes and `u64`s; `getrandom` works too |
+//! | filesystem | [`fs`] | [`fs::File`] (`AsyncRead`/`AsyncBufRead`/`AsyncWrite`/`AsyncSeek`), [`fs::OpenOptions`], `read`/`write`/`read_dir`/…, paths resolved against preopens |
+//! | sockets | [`net`] | [`net::TcpListener`], [`net::TcpStream`] (owned halves), [`net::UdpSocket`], [`net::lookup_host`] |
+//! | http | [`http`] | `#[wasio::http::handler]` on the `http` crate's `Request`/`Response`, a streaming [`http::Body`] with trailers, [`http::Client`] |
+//!
+//! Underneath: [`rt`], the executor ([`spawn`], [`JoinHandle`], [`JoinSet`],
+//! [`yield_now`], [`block_on`], backpressure), and [`bindings`], the raw WASI
+//! 0.3 bindings the wrappers are built on. For your own WIT worlds,
+//! `wasio::bindgen!` (feature `bindgen`) and [`wit`] (`stream<T>`/`future<T>` as
+//! `Stream`/`Sink`/`Future`/`AsyncRead`/`AsyncWrite`).
+//!
+//! ## Features
+//!
+//! - `json`: `Body::json`/`Body::from_json` with serde_json.
+//! - `bindgen`: `wasio::bindgen!` for your own WIT worlds.
+//! - `tokio-io`: tokio's I/O traits on wasio's byte streams (`wasio::io::tokio_io`).
+//! - `hyper`: hyper 1.x's runtime traits (`wasio::hyper`).
+//!
+//! ## Capabilities
+//!
+//! The host grants what a component may touch: `wasmtime run --dir
+//! host::guest` for files, `-Sinherit-network` for sockets, `-Shttp` for
+//! outbound HTTP; `wasmtime serve` runs HTTP handlers. Without a grant, calls
+//! return a clear `Err`.
 
 // The generated bindings name this crate `::wasio` so that their export
 // macros work in user crates; this makes that path resolve here too.
@@ -36,6 +57,8 @@ pub mod bindings;
 pub mod env;
 pub mod fs;
 pub mod http;
+#[cfg(feature = "hyper")]
+pub mod hyper;
 pub mod io;
 pub mod net;
 pub mod process;

@@ -1,5 +1,5 @@
 //! Component Model `stream<T>` and `future<T>` ends as ordinary Rust async
-//! types, for bindings of your own WIT worlds (see [`bindgen!`](crate::bindgen)).
+//! types, for bindings of your own WIT worlds (see `wasio::bindgen!`).
 //!
 //! wit-bindgen gives every `stream<T>` and `future<T>` in a world the same
 //! low-level types; this module wraps them:

@@ -17,10 +17,8 @@ async fn a_tokio_util_line_codec_runs_over_a_byte_stream() {
         }
         SinkExt::<String>::close(&mut lines).await
     });
-    let got: Vec<String> = FramedRead::new(ByteReader::new(rx), LinesCodec::new())
-        .map(|line| line.expect("a valid line"))
-        .collect()
-        .await;
+    let got: Vec<String> =
+        FramedRead::new(ByteReader::new(rx), LinesCodec::new()).map(|line| line.expect("a valid line")).collect().await;
     writer.await.unwrap().unwrap();
     assert_eq!(got.len(), 1000);
     assert_eq!(got[0], "line 0");

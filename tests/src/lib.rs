@@ -500,6 +500,11 @@ impl Served {
 
     /// Like [`Served::start`], with the server's stderr sent to `stderr`.
     pub fn start_with_stderr(name: &str, flags: &[&str], stderr: std::process::Stdio) -> Served {
+        Self::start_wasm(&wasm_path(name), flags, stderr)
+    }
+
+    /// Serves the component at `wasm`.
+    pub fn start_wasm(wasm: &Path, flags: &[&str], stderr: std::process::Stdio) -> Served {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
         let child = std::process::Command::new(wasmtime_cli())
@@ -508,7 +513,7 @@ impl Served {
             .args(flags)
             .arg("--addr")
             .arg(addr.to_string())
-            .arg(wasm_path(name))
+            .arg(wasm)
             .stdout(std::process::Stdio::null())
             .stderr(stderr)
             .spawn()

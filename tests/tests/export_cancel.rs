@@ -12,10 +12,9 @@ use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 
 fn compose() -> anyhow::Result<Vec<u8>> {
     let mut config = wasm_compose::config::Config::default();
-    config.dependencies.insert(
-        "testing:wasio/tasks".to_string(),
-        wasm_compose::config::Dependency { path: wasm_path("tasks_probe") },
-    );
+    config
+        .dependencies
+        .insert("testing:wasio/tasks".to_string(), wasm_compose::config::Dependency { path: wasm_path("tasks_probe") });
     let root = wasm_path("cancel_caller");
     wasm_compose::composer::ComponentComposer::new(&root, &config).compose()
 }

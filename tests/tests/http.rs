@@ -12,6 +12,9 @@ fn curl_gets_hello() {
     let text = String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n");
     assert!(text.starts_with("HTTP/1.1 200 OK\n"), "{text}");
     assert!(text.contains("\nx-wasio: 1\n"), "{text}");
+    // An in-memory body goes out with its length, not chunked.
+    assert!(text.contains("\ncontent-length: 13\n"), "{text}");
+    assert!(!text.contains("transfer-encoding"), "{text}");
     assert!(text.ends_with("\n\nHello, WASI!\n"), "{text}");
 }
 

@@ -11,7 +11,9 @@
     clippy::undocumented_unsafe_blocks,
     unsafe_op_in_unsafe_fn,
     unused_imports,
-    dead_code
+    dead_code,
+    // The WIT docs carry bare URLs.
+    rustdoc::bare_urls
 )]
 
 #[rustfmt::skip]

@@ -158,7 +158,18 @@ fn request_from_wasi(req: WasiRequest) -> Result<Request<Body>, Error> {
 
 /// Converts `http::Response<Body>` to a WASI response, starting its body.
 fn response_to_wasi(resp: Response<Body>) -> Result<WasiResponse, Error> {
-    let (parts, body) = resp.into_parts();
+    let (mut parts, body) = resp.into_parts();
+    // A body held in memory has a known length: say so, and the host sends
+    // `content-length` instead of chunked encoding.
+    let bodyless = parts.status.is_informational()
+        || parts.status == StatusCode::NO_CONTENT
+        || parts.status == StatusCode::NOT_MODIFIED;
+    if !bodyless
+        && !parts.headers.contains_key(http::header::CONTENT_LENGTH)
+        && let Some(len) = http_body::Body::size_hint(&body).exact()
+    {
+        parts.headers.insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(len));
+    }
     let fields = to_fields(&parts.headers)?;
     let (contents, trailers) = body.into_wasi();
     let (response, done) = WasiResponse::new(fields, contents, trailers);

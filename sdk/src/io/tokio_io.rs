@@ -70,13 +70,7 @@ macro_rules! tokio_write {
     )*};
 }
 
-tokio_read!(
-    crate::net::TcpStream,
-    crate::net::OwnedReadHalf,
-    crate::fs::File,
-    super::Stdin,
-    crate::wit::ByteReader
-);
+tokio_read!(crate::net::TcpStream, crate::net::OwnedReadHalf, crate::fs::File, super::Stdin, crate::wit::ByteReader);
 tokio_write!(
     crate::net::TcpStream,
     crate::net::OwnedWriteHalf,

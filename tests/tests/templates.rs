@@ -1,0 +1,153 @@
+//! The cargo-generate templates in `templates/`: each is generated with the
+//! real `cargo-generate` (scripts/test.sh installs it), built against this
+//! workspace's wasio (a `[patch.crates-io]` path override) with the
+//! template's own `.cargo/config.toml`, run on the wasmtime CLI the way its
+//! README says, and its own `#[wasio::test]`s are run with `cargo test`.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+use wasio_tests::{Served, host_server, read_request, wasmtime_cli, workspace_root};
+
+/// One target dir for every generated project, so wasio and its
+/// dependencies compile once.
+fn shared_target() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"))
+        .join("templates")
+}
+
+fn ok(out: Output, what: &str) -> String {
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{what} failed: {:?}\n{stdout}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+/// Generates `template` as project `name` under a fresh temp dir, patched
+/// to this workspace's wasio; builds it (release) and runs its tests.
+/// Returns the project dir (kept alive by the returned guard) and the
+/// built `.wasm`.
+fn generate_and_build(template: &str, name: &str) -> (tempfile::TempDir, PathBuf) {
+    let root = workspace_root();
+    let dir = tempfile::tempdir().unwrap();
+    ok(
+        Command::new("cargo")
+            .args(["generate", "--path"])
+            .arg(root.join("templates").join(template))
+            .args(["--name", name, "--vcs", "none", "--silent", "--destination"])
+            .arg(dir.path())
+            .output()
+            .expect("running cargo generate (scripts/test.sh installs cargo-generate)"),
+        "cargo generate",
+    );
+    let project = dir.path().join(name);
+    let manifest = project.join("Cargo.toml");
+    let mut toml = std::fs::read_to_string(&manifest).unwrap();
+    assert!(toml.contains(&format!("name = \"{name}\"")), "project name not substituted:\n{toml}");
+    toml.push_str(&format!(
+        "\n[patch.crates-io]\nwasio = {{ path = {:?} }}\nwasio-macros = {{ path = {:?} }}\n",
+        root.join("sdk"),
+        root.join("macros")
+    ));
+    std::fs::write(&manifest, toml).unwrap();
+    let cargo = |args: &[&str]| {
+        Command::new("cargo")
+            .args(args)
+            .current_dir(&project)
+            .env("CARGO_TARGET_DIR", shared_target())
+            // The template's runner names `wasmtime` on PATH; use ours.
+            .env(
+                "CARGO_TARGET_WASM32_WASIP2_RUNNER",
+                format!("{} run -Shttp -Sinherit-network", wasmtime_cli().display()),
+            )
+            .output()
+            .unwrap()
+    };
+    // The README's build command (the target comes from .cargo/config.toml).
+    ok(cargo(&["build", "--release"]), "cargo build --release");
+    // The template's own #[wasio::test] runs on wasmtime and passes.
+    let tests = ok(cargo(&["test"]), "cargo test");
+    assert!(tests.contains("test result: ok. 1 passed"), "cargo test output:\n{tests}");
+    let wasm = shared_target().join("wasm32-wasip2/release").join(format!("{name}.wasm"));
+    assert!(wasm.exists(), "{} was not built", wasm.display());
+    (dir, wasm)
+}
+
+fn wasmtime(args: &[&str], wasm: &Path, rest: &[&str]) -> Output {
+    Command::new(wasmtime_cli()).arg("run").args(args).arg(wasm).args(rest).output().unwrap()
+}
+
+#[test]
+fn cli_template() {
+    let (_dir, wasm) = generate_and_build("cli", "hello-cli");
+    let out = ok(wasmtime(&[], &wasm, &["Ferris"]), "wasmtime run");
+    assert_eq!(out, "Hello, Ferris, from hello-cli!\n");
+}
+
+#[test]
+fn http_server_template() {
+    let (_dir, wasm) = generate_and_build("http-server", "hello-server");
+    let served = Served::start_wasm(&wasm, &[], Stdio::inherit());
+    let get = |path: &str| {
+        let mut s = std::net::TcpStream::connect(served.addr).unwrap();
+        write!(s, "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+        let mut text = String::new();
+        s.read_to_string(&mut text).unwrap();
+        text
+    };
+    let hello = get("/");
+    assert!(hello.starts_with("HTTP/1.1 200"), "{hello}");
+    assert!(hello.contains("content-length: 25\r\n"), "{hello}");
+    assert!(hello.ends_with("\r\n\r\nHello from hello-server!\n"), "{hello}");
+    assert!(get("/missing").starts_with("HTTP/1.1 404"));
+}
+
+#[test]
+fn http_client_template() {
+    let (_dir, wasm) = generate_and_build("http-client", "hello-client");
+    let addr = host_server(|mut s| {
+        let req = read_request(&mut s).unwrap();
+        let body = format!("you asked for {}", req.path);
+        write!(s, "HTTP/1.1 200 OK\r\ncontent-length: {}\r\n\r\n{body}", body.len()).unwrap();
+        wasio_tests::finish(s);
+    });
+    let out = ok(wasmtime(&["-Shttp"], &wasm, &[&format!("http://{addr}/page")]), "wasmtime run");
+    assert_eq!(out, "status 200\nyou asked for /page");
+}
+
+#[test]
+fn tcp_server_template() {
+    let (_dir, wasm) = generate_and_build("tcp-server", "echo-server");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let addr = format!("127.0.0.1:{port}");
+    let mut child = Command::new(wasmtime_cli())
+        .args(["run", "-Sinherit-network"])
+        .arg(&wasm)
+        .arg(&addr)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let mut s = loop {
+        match std::net::TcpStream::connect(&addr) {
+            Ok(s) => break s,
+            Err(_) if std::time::Instant::now() < deadline => std::thread::sleep(Duration::from_millis(50)),
+            Err(e) => panic!("server did not start: {e}"),
+        }
+    };
+    s.write_all(b"hello template").unwrap();
+    s.shutdown(std::net::Shutdown::Write).unwrap();
+    let mut back = Vec::new();
+    s.read_to_end(&mut back).unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(back, b"hello template");
+}
