@@ -505,8 +505,7 @@ impl Served {
 
     /// Serves the component at `wasm`.
     pub fn start_wasm(wasm: &Path, flags: &[&str], stderr: std::process::Stdio) -> Served {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+        let addr = free_addr();
         let child = std::process::Command::new(wasmtime_cli())
             .arg("serve")
             .arg("-Scli")
@@ -518,12 +517,38 @@ impl Served {
             .stderr(stderr)
             .spawn()
             .expect("spawning wasmtime serve");
-        let deadline = std::time::Instant::now() + Duration::from_secs(30);
-        while std::net::TcpStream::connect(addr).is_err() {
-            assert!(std::time::Instant::now() < deadline, "wasmtime serve did not start");
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        wait_listening(addr);
         Served { child, addr }
+    }
+
+    /// A server component under `wasmtime run [flags] <wasm> [args]`, where
+    /// `args` name the address it listens on, `addr` (see [`free_addr`]).
+    pub fn run_listening(wasm: &Path, flags: &[&str], args: &[&str], addr: std::net::SocketAddr) -> Served {
+        let child = std::process::Command::new(wasmtime_cli())
+            .arg("run")
+            .args(flags)
+            .arg(wasm)
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::inherit())
+            .spawn()
+            .expect("spawning wasmtime run");
+        wait_listening(addr);
+        Served { child, addr }
+    }
+}
+
+/// A free address on 127.0.0.1 (bound and released at once).
+pub fn free_addr() -> std::net::SocketAddr {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap()
+}
+
+/// Waits (up to 30 s) until something accepts connections on `addr`.
+pub fn wait_listening(addr: std::net::SocketAddr) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while std::net::TcpStream::connect(addr).is_err() {
+        assert!(std::time::Instant::now() < deadline, "nothing listens on {addr} after 30 s");
+        std::thread::sleep(Duration::from_millis(50));
     }
 }
 

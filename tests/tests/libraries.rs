@@ -3,47 +3,18 @@
 //! `wasio::net`) and async-compression (gzip over `wasio::fs::File`).
 
 use std::io::{Read, Write};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
-use wasio_tests::{random_bytes, run_cli, wasm_path, wasmtime_cli};
+use std::process::Command;
+use wasio_tests::{Served, free_addr, random_bytes, run_cli, wasm_path};
 
 /// `hyper-hello serve` on a free port, killed when dropped.
-struct HyperServer {
-    child: std::process::Child,
-    addr: String,
-}
-
-impl HyperServer {
-    fn start() -> HyperServer {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let addr = format!("127.0.0.1:{port}");
-        let child = Command::new(wasmtime_cli())
-            .args(["run", "-Sinherit-network"])
-            .arg(wasm_path("hyper-hello"))
-            .args(["serve", &addr])
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap();
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while std::net::TcpStream::connect(&addr).is_err() {
-            assert!(Instant::now() < deadline, "hyper-hello did not start");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        HyperServer { child, addr }
-    }
-}
-
-impl Drop for HyperServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+fn hyper_server() -> Served {
+    let addr = free_addr();
+    Served::run_listening(&wasm_path("hyper-hello"), &["-Sinherit-network"], &["serve", &addr.to_string()], addr)
 }
 
 #[test]
 fn hyper_server_on_wasio_answers_curl_and_keeps_connections_alive() {
-    let server = HyperServer::start();
+    let server = hyper_server();
     // Two requests on one connection (curl reuses it), GET and POST.
     let out = Command::new("curl")
         .args(["-s", "-i", &format!("http://{}/Ferris", server.addr)])
@@ -77,7 +48,7 @@ fn hyper_server_on_wasio_answers_curl_and_keeps_connections_alive() {
 
 #[test]
 fn hyper_client_on_wasio_talks_to_the_hyper_server_on_wasio() {
-    let server = HyperServer::start();
+    let server = hyper_server();
     let out = run_cli("hyper-hello", &["-Sinherit-network"], &["get", &format!("http://{}/wasm", server.addr)], b"");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));

@@ -7,7 +7,6 @@
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::time::Duration;
 use wasio_tests::{Served, host_server, read_request, wasmtime_cli, workspace_root};
 
 /// One target dir for every generated project, so wasio and its
@@ -125,29 +124,12 @@ fn http_client_template() {
 #[test]
 fn tcp_server_template() {
     let (_dir, wasm) = generate_and_build("tcp-server", "echo-server");
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let addr = format!("127.0.0.1:{port}");
-    let mut child = Command::new(wasmtime_cli())
-        .args(["run", "-Sinherit-network"])
-        .arg(&wasm)
-        .arg(&addr)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = std::time::Instant::now() + Duration::from_secs(30);
-    let mut s = loop {
-        match std::net::TcpStream::connect(&addr) {
-            Ok(s) => break s,
-            Err(_) if std::time::Instant::now() < deadline => std::thread::sleep(Duration::from_millis(50)),
-            Err(e) => panic!("server did not start: {e}"),
-        }
-    };
+    let addr = wasio_tests::free_addr();
+    let _server = Served::run_listening(&wasm, &["-Sinherit-network"], &[&addr.to_string()], addr);
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
     s.write_all(b"hello template").unwrap();
     s.shutdown(std::net::Shutdown::Write).unwrap();
     let mut back = Vec::new();
     s.read_to_end(&mut back).unwrap();
-    let _ = child.kill();
-    let _ = child.wait();
     assert_eq!(back, b"hello template");
 }
