@@ -190,6 +190,28 @@ pub struct State {
     /// Futures the guest handed to `sink-future`, never read.
     pub held_futures: Vec<FutureReader<u32>>,
     pub http: wasmtime_wasi_http::WasiHttpCtx,
+    /// The guest's linear memory, as the host grows it.
+    pub memory: MemoryWatch,
+}
+
+/// Follows the guest's linear memory through Wasmtime's resource limiter,
+/// which sees every memory's creation and growth: `bytes` is the size of
+/// all linear memories of the store (wasm memory never shrinks, so growth
+/// over a run is what a leak looks like).
+#[derive(Debug, Default)]
+pub struct MemoryWatch {
+    pub bytes: usize,
+}
+
+impl wasmtime::ResourceLimiter for MemoryWatch {
+    fn memory_growing(&mut self, current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+        self.bytes += desired.saturating_sub(current);
+        Ok(true)
+    }
+
+    fn table_growing(&mut self, _current: usize, _desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+        Ok(true)
+    }
 }
 
 impl wasmtime_wasi_http::WasiHttpView for State {
@@ -305,7 +327,7 @@ pub fn linker() -> Result<Linker<State>> {
 pub fn store(mut ctx: WasiCtxBuilder) -> Store<State> {
     let clock = TestClock(std::time::Instant::now());
     ctx.monotonic_clock(clock.clone());
-    Store::new(
+    let mut store = Store::new(
         engine(),
         State {
             ctx: ctx.build(),
@@ -314,8 +336,11 @@ pub fn store(mut ctx: WasiCtxBuilder) -> Store<State> {
             clock,
             held_futures: Vec::new(),
             http: wasmtime_wasi_http::WasiHttpCtx::new(),
+            memory: MemoryWatch::default(),
         },
-    )
+    );
+    store.limiter(|s| &mut s.memory);
+    store
 }
 
 /// Instantiates `name` in a fresh store.
