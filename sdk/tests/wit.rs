@@ -88,3 +88,71 @@ async fn writing_a_future_nobody_reads_gives_the_value_back() {
     drop(rx);
     assert!(matches!(tx.write(Err(ErrorCode::Timeout)).await, Err(Err(ErrorCode::Timeout))));
 }
+
+/// Async ABI corner cases on `stream<u8>`: zero-length writes and reads,
+/// reading after the writer is gone, a read cancelled mid-way (dropped)
+/// and then retried, and a write after the reader is gone.
+#[wasio::test]
+async fn stream_corner_cases() {
+    use std::future::Future;
+    use std::task::{Context, Poll};
+
+    // Zero-length operations complete without ending the stream.
+    let (tx, rx) = wit_stream::new::<u8>();
+    let (mut tx, mut rx) = (ByteWriter::new(tx), ByteReader::new(rx));
+    assert_eq!(tx.write(&[]).await.unwrap(), 0);
+    assert_eq!(rx.read(&mut []).await.unwrap(), 0);
+
+    // A read polled once (pending: nothing written yet), then dropped —
+    // its host read is cancelled — and a new read still gets the data.
+    {
+        let mut buf = [0u8; 8];
+        let mut read = std::pin::pin!(rx.read(&mut buf));
+        let pending =
+            std::future::poll_fn(|cx: &mut Context<'_>| Poll::Ready(read.as_mut().poll(cx).is_pending())).await;
+        assert!(pending, "nothing was written yet");
+    }
+    let writer = wasio::spawn(async move {
+        tx.write_all(b"after cancel").await.unwrap();
+        tx.close().await.unwrap();
+    });
+    let mut got = Vec::new();
+    rx.read_to_end(&mut got).await.unwrap();
+    writer.await.unwrap();
+    assert_eq!(got, b"after cancel");
+    // After the end, reads keep saying end.
+    assert_eq!(rx.read(&mut [0u8; 4]).await.unwrap(), 0);
+
+    // Writing after the reader dropped: BrokenPipe, not a trap.
+    let (tx, rx) = wit_stream::new::<u8>();
+    drop(rx);
+    let err = ByteWriter::new(tx).write_all(b"x").await.unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::BrokenPipe);
+}
+
+/// A yield loop in one task does not starve another: both make progress
+/// in turn on the one executor.
+#[wasio::test]
+async fn yield_loops_interleave() {
+    use std::cell::Cell;
+    use std::rc::Rc;
+    let turns = Rc::new(Cell::new(0u32));
+    let other = turns.clone();
+    let spinner = wasio::spawn(async move {
+        for _ in 0..10_000 {
+            other.set(other.get() + 1);
+            wasio::yield_now().await;
+        }
+    });
+    let mut seen_progress = 0;
+    for _ in 0..100 {
+        let before = turns.get();
+        wasio::yield_now().await;
+        if turns.get() > before {
+            seen_progress += 1;
+        }
+    }
+    spinner.await.unwrap();
+    assert_eq!(turns.get(), 10_000);
+    assert!(seen_progress >= 90, "the yielding task ran between only {seen_progress} of 100 turns");
+}

@@ -416,3 +416,17 @@ async fn echo_of_100_mib_with_trailers_on_the_embedded_host() -> anyhow::Result<
     assert_eq!(store.data_mut().table_len(), baseline, "host resource table back to its size before the request");
     Ok(())
 }
+
+/// A handler that panics: the panic traps its instance (panic = abort),
+/// `wasmtime serve` answers that request with a 500, and later requests are
+/// served normally (by a fresh instance).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panicking_handler_gets_a_500_and_the_server_keeps_serving() {
+    let served = Served::start_with_stderr("http-hello", &[], std::process::Stdio::null());
+    for _ in 0..3 {
+        let r = http_request(served.addr, "GET", "/panic", &[], None).await.unwrap();
+        assert_eq!(r.status, 500);
+        let r = http_request(served.addr, "GET", "/", &[], None).await.unwrap();
+        assert_eq!((r.status, r.body.as_slice()), (200, b"Hello, WASI!\n".as_slice()));
+    }
+}

@@ -74,6 +74,10 @@ async fn handle(req: Request<Body>) -> Result<Response<Body>, Error> {
             Ok(format!("{} bytes, trailers [{}]\n", data.len(), names.join(", ")).into_response())
         }
         ("GET", "/error") => Err(Error::msg("something went wrong")),
+        // A bug in a handler: the panic traps the instance (release builds
+        // abort on panic); `wasmtime serve` answers that request with a 500
+        // and serves the next ones from a fresh instance.
+        ("GET", "/panic") => panic!("handler bug"),
         ("GET", "/bad-header") => Ok(Response::builder().header("connection", "close").body(Body::from("x"))?),
         ("GET", "/proxy") => {
             let target =

@@ -144,3 +144,64 @@ pub(crate) fn resolve(path: &Path) -> io::Result<Resolved> {
     }
     Err(outside(path))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::normalize;
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+
+    /// Paths built from pieces that matter to resolution.
+    fn paths() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just("/".to_string()),
+            Just("//".to_string()),
+            Just(".".to_string()),
+            Just("..".to_string()),
+            Just("a".to_string()),
+            Just("dir".to_string()),
+            Just("é".to_string()),
+            Just(" ".to_string()),
+            "[a-z.]{1,4}",
+        ];
+        prop::collection::vec(piece, 0..12).prop_map(|v| v.concat())
+    }
+
+    /// Bounded property run (in the test command): normalization never
+    /// panics, yields clean components, is idempotent, and refuses exactly
+    /// the relative paths whose `..` climb above their start.
+    #[wasio::test]
+    async fn normalize_properties() {
+        let mut runner = TestRunner::new(Config { cases: 3000, failure_persistence: None, ..Config::default() });
+        runner
+            .run(&paths(), |path| {
+                // Independent model: walk the path, counting depth.
+                let absolute = path.starts_with('/');
+                let mut depth: i64 = 0;
+                let mut escapes = false;
+                for c in path.split('/') {
+                    match c {
+                        "" | "." => {}
+                        ".." if depth == 0 => escapes |= !absolute,
+                        ".." => depth -= 1,
+                        _ => depth += 1,
+                    }
+                }
+                match normalize(&path) {
+                    None => prop_assert!(escapes, "{path:?} refused but does not escape"),
+                    Some((abs, comps)) => {
+                        prop_assert!(!escapes, "{path:?} escapes but was accepted");
+                        prop_assert_eq!(abs, absolute);
+                        prop_assert_eq!(comps.len() as i64, depth);
+                        for c in &comps {
+                            prop_assert!(!c.is_empty() && c != "." && c != ".." && !c.contains('/'), "{c:?}");
+                        }
+                        let again = format!("{}{}", if abs { "/" } else { "" }, comps.join("/"));
+                        prop_assert_eq!(normalize(&again), Some((abs, comps)));
+                    }
+                }
+                Ok(())
+            })
+            .unwrap();
+    }
+}

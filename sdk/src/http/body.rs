@@ -474,3 +474,41 @@ impl BodySender {
         let _ = self.tx.send(Err(error)).await;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Body;
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+
+    /// Any split of a body into chunks, with or without trailers, arrives
+    /// whole through a `Body::channel`; collected on wasio's executor.
+    #[wasio::test]
+    async fn channel_bodies_arrive_whole() {
+        let chunks = prop::collection::vec(prop::collection::vec(any::<u8>(), 0..300), 0..20);
+        let cases = (chunks, any::<bool>());
+        let mut runner = TestRunner::new(Config { cases: 300, failure_persistence: None, ..Config::default() });
+        runner
+            .run(&cases, |(chunks, with_trailers)| {
+                let expected: Vec<u8> = chunks.concat();
+                let (got, trailers) = crate::block_on(async move {
+                    let (mut tx, body) = Body::channel();
+                    crate::spawn(async move {
+                        for c in chunks {
+                            tx.send_data(c).await.unwrap();
+                        }
+                        if with_trailers {
+                            let mut t = http::HeaderMap::new();
+                            t.insert("x-sum", "1".parse().unwrap());
+                            tx.send_trailers(t).await.unwrap();
+                        }
+                    });
+                    body.collect_with_trailers().await.unwrap()
+                });
+                prop_assert_eq!(&got[..], &expected[..]);
+                prop_assert_eq!(trailers.is_some(), with_trailers);
+                Ok(())
+            })
+            .unwrap();
+    }
+}

@@ -24,3 +24,71 @@ pub(crate) fn from_fields(fields: &Fields) -> Result<HeaderMap, Error> {
     }
     Ok(map)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{from_fields, to_fields};
+    use crate::bindings::wasi::http::types::Fields;
+    use http::{HeaderMap, HeaderName, HeaderValue};
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+
+    fn runner(cases: u32) -> TestRunner {
+        TestRunner::new(Config { cases, failure_persistence: None, ..Config::default() })
+    }
+
+    /// Valid header maps survive the trip through the real host's `fields`
+    /// unchanged (names, values, order of repeated names), unless the host
+    /// refuses a header, which is an `Err` naming it — never a panic.
+    #[wasio::test]
+    async fn header_maps_round_trip_through_host_fields() {
+        let name = prop_oneof![
+            "[a-z][a-z0-9-]{0,15}",
+            Just("content-type".to_string()),
+            Just("x-repeat".to_string()),
+            Just("connection".to_string()),
+            Just("keep-alive".to_string()),
+        ];
+        let value = prop::collection::vec(prop_oneof![0x20u8..0x7f, 0x80u8..=0xff, Just(b'\t')], 0..40);
+        let headers = prop::collection::vec((name, value), 0..12);
+        runner(500)
+            .run(&headers, |pairs| {
+                let mut map = HeaderMap::new();
+                for (n, v) in &pairs {
+                    let (Ok(n), Ok(v)) = (HeaderName::from_bytes(n.as_bytes()), HeaderValue::from_bytes(v)) else {
+                        continue;
+                    };
+                    map.append(n, v);
+                }
+                match to_fields(&map) {
+                    Ok(fields) => prop_assert_eq!(from_fields(&fields).unwrap(), map),
+                    Err(e) => {
+                        let msg = e.to_string();
+                        prop_assert!(map.keys().any(|k| msg.contains(k.as_str())), "{msg}");
+                    }
+                }
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    /// Arbitrary bytes appended to host `fields`: the host accepts or
+    /// refuses each; converting whatever it accepted never panics.
+    #[wasio::test]
+    async fn arbitrary_field_bytes_never_panic() {
+        let pairs = prop::collection::vec(
+            (prop::collection::vec(any::<u8>(), 0..12), prop::collection::vec(any::<u8>(), 0..24)),
+            0..8,
+        );
+        runner(500)
+            .run(&pairs, |pairs| {
+                let fields = Fields::new();
+                for (n, v) in &pairs {
+                    let _ = fields.append(&String::from_utf8_lossy(n), v);
+                }
+                let _ = from_fields(&fields);
+                Ok(())
+            })
+            .unwrap();
+    }
+}
