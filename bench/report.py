@@ -69,6 +69,8 @@ def row(label, w, r, t, digits=0):
 row("HTTP hello requests/s (`wasmtime serve`, wrk 32 connections)", med("wasio", "rps"), med("raw", "rps"), med("wstd", "rps"))
 for q in ("p50", "p99"):
     row(f"HTTP hello latency {q} (ms)", med("wasio", q), med("raw", q), med("wstd", q), 2)
+w, r = med("wasio", "http_fuel_per_request"), med("raw", "http_fuel_per_request")
+lines.append(f"| HTTP hello guest instructions per request (fuel) | {fmt(w, 0)} | {fmt(r, 0)} | n/a | {ratio(w, r)} | n/a |")
 row("HTTP echo of 64 MiB (MB/s)", med("wasio", "echo_mbps"), med("raw", "echo_mbps"), med("wstd", "echo_mbps"))
 row("TCP echo throughput, 8 connections × 32 MiB (MB/s)", med("wasio", "mbps"), med("raw", "mbps"), med("wstd", "mbps"))
 row("TCP connections/s (connect, 1-byte echo, close; 8 workers)", med("wasio", "cps"), med("raw", "cps"), med("wstd", "cps"))

@@ -50,6 +50,12 @@ for round in $(seq "$ROUNDS"); do
     done
 done
 
+# HTTP hello: guest instructions per request through `wasi:http/handler`
+# (repeatable; wstd is a WASI 0.2 component and has no such export).
+for who in wasio raw; do
+    "$EXEC_FUEL" http "$W/bench_http_$who.wasm" 5000 | sed "s/^/$who /" >> "$OUT"
+done
+
 # Files: 256 MiB written and read (wstd 0.6 has no filesystem API).
 for round in $(seq "$ROUNDS"); do
     for who in wasio raw; do

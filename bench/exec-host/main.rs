@@ -4,6 +4,10 @@
 //! (Wasmtime charges one unit per instruction), a repeatable figure where
 //! seconds on a shared machine are not.
 //!
+//! `exec-fuel http WASM N`: sends N `GET /` requests (after 100 warm-up
+//! ones) to an HTTP handler component through `wasi:http/handler` and prints
+//! `http_fuel_per_request F`: the guest's instructions per request.
+//!
 //! Built as a binary of the `wasio-tests` crate so it shares the one
 //! embedded-host build of the test suite; `bench/run.sh` runs it.
 
@@ -16,6 +20,17 @@ use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 struct Host {
     ctx: WasiCtx,
     table: ResourceTable,
+    http: wasmtime_wasi_http::WasiHttpCtx,
+}
+
+impl wasmtime_wasi_http::WasiHttpView for Host {
+    fn http(&mut self) -> wasmtime_wasi_http::WasiHttpCtxView<'_> {
+        wasmtime_wasi_http::WasiHttpCtxView {
+            hooks: wasmtime_wasi_http::default_hooks(),
+            table: &mut self.table,
+            ctx: &mut self.http,
+        }
+    }
 }
 
 impl WasiView for Host {
@@ -30,8 +45,12 @@ const FUEL: u64 = u64::MAX / 2;
 async fn main() -> Result<()> {
     let mut args = std::env::args().skip(1);
     let (Some(wasm), Some(bench)) = (args.next(), args.next()) else {
-        anyhow::bail!("usage: exec-fuel WASM BENCH");
+        anyhow::bail!("usage: exec-fuel WASM BENCH | exec-fuel http WASM N");
     };
+    if wasm == "http" {
+        let n = args.next().and_then(|n| n.parse().ok()).unwrap_or(10_000);
+        return http(&bench, n).await;
+    }
     let mut config = Config::new();
     config.wasm_component_model_async(true).consume_fuel(true);
     let engine = Engine::new(&config)?;
@@ -44,7 +63,10 @@ async fn main() -> Result<()> {
     let stdout = MemoryOutputPipe::new(usize::MAX);
     let mut ctx = WasiCtxBuilder::new();
     ctx.args(&[wasm.as_str(), bench.as_str()]).stdout(stdout.clone()).inherit_stderr();
-    let mut store = Store::new(&engine, Host { ctx: ctx.build(), table: ResourceTable::new() });
+    let mut store = Store::new(
+        &engine,
+        Host { ctx: ctx.build(), table: ResourceTable::new(), http: wasmtime_wasi_http::WasiHttpCtx::new() },
+    );
     store.set_fuel(FUEL)?;
     let command = wasmtime_wasi::p3::bindings::Command::instantiate_async(&mut store, &component, &linker).await?;
     let status = store.run_concurrent(async move |a| command.wasi_cli_run().call_run(a).await).await??;
@@ -52,4 +74,51 @@ async fn main() -> Result<()> {
     print!("{}", String::from_utf8_lossy(&stdout.contents()));
     println!("fuel {fuel}");
     status.map_err(|()| anyhow::anyhow!("{bench} failed"))
+}
+
+/// Guest instructions per `GET /` of the handler in `wasm`.
+async fn http(wasm: &str, n: u64) -> Result<()> {
+    use http_body_util::BodyExt;
+    use wasmtime_wasi_http::p3::{Request, bindings::Service};
+    let mut config = Config::new();
+    config.wasm_component_model_async(true).consume_fuel(true);
+    let engine = Engine::new(&config)?;
+    let component = Component::new(&engine, std::fs::read(wasm).with_context(|| format!("reading {wasm}"))?)?;
+    let mut linker = Linker::new(&engine);
+    wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
+    wasmtime_wasi::p3::add_to_linker(&mut linker)?;
+    wasmtime_wasi_http::p3::add_to_linker(&mut linker)?;
+    let mut store = Store::new(
+        &engine,
+        Host {
+            ctx: WasiCtxBuilder::new().build(),
+            table: ResourceTable::new(),
+            http: wasmtime_wasi_http::WasiHttpCtx::new(),
+        },
+    );
+    store.set_fuel(FUEL)?;
+    let service = Service::instantiate_async(&mut store, &component, &linker).await?;
+    let run = async |store: &mut Store<Host>, count: u64| -> Result<u64> {
+        let before = store.get_fuel()?;
+        let service = &service;
+        store
+            .run_concurrent(async move |a| {
+                for _ in 0..count {
+                    let req =
+                        http::Request::get("http://localhost/").body(http_body_util::Empty::<bytes::Bytes>::new())?;
+                    let (req, _io) = Request::from_http(wasmtime_wasi_http::default_hooks(), req);
+                    let res = service.handle(a, req).await?.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+                    let res = a.with(|s| res.into_http(s, async { Ok(()) }))?;
+                    let body = res.into_body().collect().await.map_err(|e| anyhow::anyhow!("{e:?}"))?.to_bytes();
+                    anyhow::ensure!(body == "Hello, WASI!\n", "unexpected body {body:?}");
+                }
+                anyhow::Ok(())
+            })
+            .await??;
+        Ok(before - store.get_fuel()?)
+    };
+    run(&mut store, 100).await?;
+    let fuel = run(&mut store, n).await?;
+    println!("http_fuel_per_request {}", fuel / n);
+    Ok(())
 }

@@ -266,17 +266,21 @@ impl Body {
 
     /// Starts sending this body to the host: the stream and trailers future
     /// for `request.new`/`response.new`, and the task that feeds them.
-    pub(crate) fn into_wasi(self) -> (Option<StreamReader<u8>>, FutureReader<TrailersResult>) {
+    ///
+    /// The returned future feeds the stream and the trailers; the caller
+    /// runs it as (part of) a task, which keeps the export alive until the
+    /// body is sent. If the peer goes away, writes stop and the body (and
+    /// whatever it was producing) is dropped.
+    pub(crate) fn into_wasi(
+        self,
+    ) -> (Option<StreamReader<u8>>, FutureReader<TrailersResult>, Option<impl Future<Output = ()> + 'static>) {
         let (trailers_tx, trailers_rx) = wit_future::new::<TrailersResult>(|| Ok(None));
         if let Inner::Empty = self.inner {
             drop(trailers_tx);
-            return (None, trailers_rx);
+            return (None, trailers_rx, None);
         }
         let (mut data_tx, data_rx) = wit_stream::new::<u8>();
-        // The feeding task keeps the export alive until the body is sent; if
-        // the peer goes away, writes stop and the body (and whatever it was
-        // producing) is dropped.
-        crate::spawn(async move {
+        let feed = async move {
             let mut body = self;
             let mut trailers = None;
             let outcome: Result<(), ErrorCode> = loop {
@@ -311,8 +315,8 @@ impl Body {
                 },
             };
             let _ = trailers_tx.write(result).await;
-        });
-        (Some(data_rx), trailers_rx)
+        };
+        (Some(data_rx), trailers_rx, Some(feed))
     }
 }
 

@@ -99,11 +99,15 @@ impl Client {
         let (parts, body) = request.into_parts();
         let fields = to_fields(&parts.headers)?;
         let options = self.options()?;
-        let (contents, trailers) = body.into().into_wasi();
+        let (contents, trailers, feed) = body.into().into_wasi();
         let (req, sent) = WasiRequest::new(fields, contents, trailers, options);
-        // Keep our end of "request transmitted" open until the host is done
-        // sending: dropping it early can make the host abandon the exchange.
+        // One task feeds the body, then keeps our end of "request
+        // transmitted" open until the host is done sending: dropping it
+        // early can make the host abandon the exchange.
         crate::spawn(async move {
+            if let Some(feed) = feed {
+                feed.await;
+            }
             let _ = sent.await;
         });
         let bad = |what: &str| Error::msg(format!("invalid request {what}"));

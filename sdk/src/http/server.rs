@@ -171,10 +171,14 @@ fn response_to_wasi(resp: Response<Body>) -> Result<WasiResponse, Error> {
         parts.headers.insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(len));
     }
     let fields = to_fields(&parts.headers)?;
-    let (contents, trailers) = body.into_wasi();
+    let (contents, trailers, feed) = body.into_wasi();
     let (response, done) = WasiResponse::new(fields, contents, trailers);
-    // Likewise keep "response transmitted" open until the host is done.
+    // One task feeds the body, then keeps "response transmitted" open until
+    // the host is done.
     crate::spawn(async move {
+        if let Some(feed) = feed {
+            feed.await;
+        }
         let _ = done.await;
     });
     response
