@@ -13,7 +13,7 @@ if [ "$(cargo generate --version 2>/dev/null | awk '{print $2}')" != "$CARGO_GEN
 fi
 
 echo "== building guest components (wasm32-wasip2, release)" >&2
-cargo build --locked --target wasm32-wasip2 --release -p hello -p tasks -p timers -p fs-copy -p tcp-echo -p http-hello -p http-echo -p http-proxy -p kv-store -p kv-client -p hyper-hello -p gzip -p wasio-test-guests
+cargo build --locked --target wasm32-wasip2 --release -p hello -p tasks -p timers -p fs-copy -p tcp-echo -p http-hello -p http-echo -p http-proxy -p kv-store -p kv-client -p hyper-hello -p gzip -p ws-echo -p wasio-test-guests
 
 echo "== guest-side tests (#[wasio::test] on the wasmtime CLI) and doc examples" >&2
 cargo test --locked --target wasm32-wasip2 -p wasio --all-features

@@ -1,6 +1,7 @@
 //! Async libraries ported to wasio, each an example run on the wasmtime CLI
 //! with real clients: hyper 1.x (HTTP/1 server and client over
-//! `wasio::net`) and async-compression (gzip over `wasio::fs::File`).
+//! `wasio::net`), async-compression (gzip over `wasio::fs::File`) and
+//! async-tungstenite (WebSockets over `wasio::net`).
 
 use std::io::{Read, Write};
 use std::process::Command;
@@ -103,4 +104,70 @@ fn async_compression_gzips_files_both_ways_with_host_gzip() {
     let out = run_cli("gzip", &["--dir", &preopen], &["decompress", "/data/bad.gz", "/data/bad.out"], b"");
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stderr).contains("decompress /data/bad.gz"));
+}
+
+/// `ws-echo serve` on a free port.
+fn ws_server() -> Served {
+    let addr = free_addr();
+    Served::run_listening(&wasm_path("ws-echo"), &["-Sinherit-network"], &["serve", &addr.to_string()], addr)
+}
+
+/// A WebSocket client written out by hand from RFC 6455 on a host TCP
+/// socket: the handshake (with the RFC's sample key, whose accept value is
+/// known), masked client frames, the server's unmasked echoes, and a close.
+#[test]
+fn websocket_server_on_wasio_speaks_rfc_6455_to_a_host_client() {
+    let server = ws_server();
+    let mut s = std::net::TcpStream::connect(server.addr).unwrap();
+    write!(
+        s,
+        "GET /chat HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+         Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+    )
+    .unwrap();
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        s.read_exact(&mut byte).unwrap();
+        head.push(byte[0]);
+    }
+    let head = String::from_utf8_lossy(&head).to_lowercase();
+    assert!(head.starts_with("http/1.1 101"), "{head}");
+    assert!(head.contains("sec-websocket-accept: s3pplmbitxaq9kygzzhzrbk+xoo="), "{head}");
+
+    let send = |s: &mut std::net::TcpStream, opcode: u8, payload: &[u8]| {
+        assert!(payload.len() < 126);
+        let mask = [0x12u8, 0x34, 0x56, 0x78];
+        let mut frame = vec![0x80 | opcode, 0x80 | payload.len() as u8];
+        frame.extend_from_slice(&mask);
+        frame.extend(payload.iter().enumerate().map(|(i, b)| b ^ mask[i % 4]));
+        s.write_all(&frame).unwrap();
+    };
+    let recv = |s: &mut std::net::TcpStream| -> (u8, Vec<u8>) {
+        let mut hdr = [0u8; 2];
+        s.read_exact(&mut hdr).unwrap();
+        assert_eq!(hdr[1] & 0x80, 0, "server frames are not masked");
+        let mut payload = vec![0u8; (hdr[1] & 0x7f) as usize];
+        s.read_exact(&mut payload).unwrap();
+        (hdr[0], payload)
+    };
+    for text in ["hello", "wasio websockets", ""] {
+        send(&mut s, 0x1, text.as_bytes());
+        assert_eq!(recv(&mut s), (0x81, text.as_bytes().to_vec()));
+    }
+    send(&mut s, 0x2, &[0, 1, 2, 255]);
+    assert_eq!(recv(&mut s), (0x82, vec![0, 1, 2, 255]));
+    send(&mut s, 0x8, &[0x03, 0xe8]); // close, 1000
+    assert_eq!(recv(&mut s).0, 0x88, "the server answers a close with a close");
+}
+
+#[test]
+fn websocket_client_on_wasio_talks_to_the_server_on_wasio() {
+    let server = ws_server();
+    let out = run_cli("ws-echo", &["-Sinherit-network"], &["talk", &format!("ws://{}/", server.addr), "2"], b"");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "handshake: 101 Switching Protocols\necho: message 0\necho: message 1\nbinary echo: [1, 2, 3]\n"
+    );
 }
