@@ -126,6 +126,7 @@ pub fn test(attr: TokenStream, item: TokenStream) -> TokenStream {
             // Test builds only: a normal build of a bin with tests keeps
             // `#[wasio::main]`'s export.
             #[cfg(test)]
+            #[allow(clippy::undocumented_unsafe_blocks)]
             const _: () = {
                 struct __WasioTestHarness;
                 impl ::wasio::bindings::run::exports::wasi::cli::run::Guest for __WasioTestHarness {
