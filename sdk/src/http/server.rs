@@ -158,9 +158,11 @@ fn request_from_wasi(req: WasiRequest) -> Result<Request<Body>, Error> {
 
 /// Converts `http::Response<Body>` to a WASI response, starting its body.
 fn response_to_wasi(resp: Response<Body>) -> Result<WasiResponse, Error> {
-    let (mut parts, body) = resp.into_parts();
+    let (parts, body) = resp.into_parts();
+    let fields = to_fields(&parts.headers)?;
     // A body held in memory has a known length: say so, and the host sends
-    // `content-length` instead of chunked encoding.
+    // `content-length` instead of chunked encoding. (Straight into the
+    // fields: cheaper than a round through the `HeaderMap`.)
     let bodyless = parts.status.is_informational()
         || parts.status == StatusCode::NO_CONTENT
         || parts.status == StatusCode::NOT_MODIFIED;
@@ -168,9 +170,11 @@ fn response_to_wasi(resp: Response<Body>) -> Result<WasiResponse, Error> {
         && !parts.headers.contains_key(http::header::CONTENT_LENGTH)
         && let Some(len) = http_body::Body::size_hint(&body).exact()
     {
-        parts.headers.insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(len));
+        let mut digits = [0u8; 20];
+        fields
+            .append("content-length", format_u64(len, &mut digits))
+            .map_err(|e| Error::msg(format!("invalid header \"content-length\": {e:?}")))?;
     }
-    let fields = to_fields(&parts.headers)?;
     let (contents, trailers, feed) = body.into_wasi();
     let (response, done) = WasiResponse::new(fields, contents, trailers);
     // One task feeds the body, then keeps "response transmitted" open until
@@ -185,6 +189,19 @@ fn response_to_wasi(resp: Response<Body>) -> Result<WasiResponse, Error> {
         .set_status_code(parts.status.as_u16())
         .map_err(|()| Error::msg(format!("invalid status {}", parts.status)))?;
     Ok(response)
+}
+
+/// `n` in decimal, written into the end of `buf`.
+fn format_u64(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            return &buf[i..];
+        }
+    }
 }
 
 /// Runs `handler` for one `wasi:http/handler.handle` call. Used by
@@ -205,5 +222,16 @@ where
         // E.g. a header the host refuses: answer 500 instead of trapping.
         Err(e) => response_to_wasi((StatusCode::INTERNAL_SERVER_ERROR, format!("{e}\n")).into_response())
             .map_err(|e| ErrorCode::InternalError(Some(e.to_string()))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[wasio::test]
+    async fn content_length_digits() {
+        let mut buf = [0u8; 20];
+        for n in [0u64, 7, 10, 13, 99, 100, 65_536, u64::MAX] {
+            assert_eq!(super::format_u64(n, &mut buf), n.to_string().as_bytes());
+        }
     }
 }
