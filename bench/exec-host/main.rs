@@ -12,31 +12,17 @@
 //! embedded-host build of the test suite; `bench/run.sh` runs it.
 
 use anyhow::{Context, Result};
-use wasmtime::component::{Component, Linker, ResourceTable};
+use wasio_tests::{State, linker_in, store_in};
+use wasmtime::component::Component;
 use wasmtime::{Config, Engine, Store};
+use wasmtime_wasi::WasiCtxBuilder;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
-use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 
-struct Host {
-    ctx: WasiCtx,
-    table: ResourceTable,
-    http: wasmtime_wasi_http::WasiHttpCtx,
-}
-
-impl wasmtime_wasi_http::WasiHttpView for Host {
-    fn http(&mut self) -> wasmtime_wasi_http::WasiHttpCtxView<'_> {
-        wasmtime_wasi_http::WasiHttpCtxView {
-            hooks: wasmtime_wasi_http::default_hooks(),
-            table: &mut self.table,
-            ctx: &mut self.http,
-        }
-    }
-}
-
-impl WasiView for Host {
-    fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView { ctx: &mut self.ctx, table: &mut self.table }
-    }
+/// An engine like the test suite's, charging fuel per instruction.
+fn fuel_engine() -> Result<Engine> {
+    let mut config = Config::new();
+    config.wasm_component_model_async(true).consume_fuel(true);
+    Ok(Engine::new(&config)?)
 }
 
 const FUEL: u64 = u64::MAX / 2;
@@ -51,22 +37,15 @@ async fn main() -> Result<()> {
         let n = args.next().and_then(|n| n.parse().ok()).unwrap_or(10_000);
         return http(&bench, n).await;
     }
-    let mut config = Config::new();
-    config.wasm_component_model_async(true).consume_fuel(true);
-    let engine = Engine::new(&config)?;
+    let engine = fuel_engine()?;
     let bytes = std::fs::read(&wasm).with_context(|| format!("reading {wasm}"))?;
     let component = Component::new(&engine, bytes)?;
-    let mut linker = Linker::new(&engine);
-    wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
-    wasmtime_wasi::p3::add_to_linker(&mut linker)?;
+    let linker = linker_in(&engine)?;
 
     let stdout = MemoryOutputPipe::new(usize::MAX);
     let mut ctx = WasiCtxBuilder::new();
     ctx.args(&[wasm.as_str(), bench.as_str()]).stdout(stdout.clone()).inherit_stderr();
-    let mut store = Store::new(
-        &engine,
-        Host { ctx: ctx.build(), table: ResourceTable::new(), http: wasmtime_wasi_http::WasiHttpCtx::new() },
-    );
+    let mut store = store_in(&engine, ctx);
     store.set_fuel(FUEL)?;
     let command = wasmtime_wasi::p3::bindings::Command::instantiate_async(&mut store, &component, &linker).await?;
     let status = store.run_concurrent(async move |a| command.wasi_cli_run().call_run(a).await).await??;
@@ -80,25 +59,13 @@ async fn main() -> Result<()> {
 async fn http(wasm: &str, n: u64) -> Result<()> {
     use http_body_util::BodyExt;
     use wasmtime_wasi_http::p3::{Request, bindings::Service};
-    let mut config = Config::new();
-    config.wasm_component_model_async(true).consume_fuel(true);
-    let engine = Engine::new(&config)?;
+    let engine = fuel_engine()?;
     let component = Component::new(&engine, std::fs::read(wasm).with_context(|| format!("reading {wasm}"))?)?;
-    let mut linker = Linker::new(&engine);
-    wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
-    wasmtime_wasi::p3::add_to_linker(&mut linker)?;
-    wasmtime_wasi_http::p3::add_to_linker(&mut linker)?;
-    let mut store = Store::new(
-        &engine,
-        Host {
-            ctx: WasiCtxBuilder::new().build(),
-            table: ResourceTable::new(),
-            http: wasmtime_wasi_http::WasiHttpCtx::new(),
-        },
-    );
+    let linker = linker_in(&engine)?;
+    let mut store = store_in(&engine, WasiCtxBuilder::new());
     store.set_fuel(FUEL)?;
     let service = Service::instantiate_async(&mut store, &component, &linker).await?;
-    let run = async |store: &mut Store<Host>, count: u64| -> Result<u64> {
+    let run = async |store: &mut Store<State>, count: u64| -> Result<u64> {
         let before = store.get_fuel()?;
         let service = &service;
         store

@@ -248,7 +248,12 @@ impl Drop for CancelGuard {
 
 /// The shared linker: WASI p2 and p3, plus the probe interface.
 pub fn linker() -> Result<Linker<State>> {
-    let mut linker: Linker<State> = Linker::new(engine());
+    linker_in(engine())
+}
+
+/// The same linker for another engine (e.g. one that meters fuel).
+pub fn linker_in(engine: &Engine) -> Result<Linker<State>> {
+    let mut linker: Linker<State> = Linker::new(engine);
     wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
     wasmtime_wasi::p3::add_to_linker(&mut linker)?;
     wasmtime_wasi_http::p3::add_to_linker(&mut linker)?;
@@ -324,11 +329,16 @@ pub fn linker() -> Result<Linker<State>> {
 
 /// A fresh store with the WASI context `ctx` (its monotonic clock replaced
 /// by the test clock).
-pub fn store(mut ctx: WasiCtxBuilder) -> Store<State> {
+pub fn store(ctx: WasiCtxBuilder) -> Store<State> {
+    store_in(engine(), ctx)
+}
+
+/// A fresh store of `engine` (see [`store`]).
+pub fn store_in(engine: &Engine, mut ctx: WasiCtxBuilder) -> Store<State> {
     let clock = TestClock(std::time::Instant::now());
     ctx.monotonic_clock(clock.clone());
     let mut store = Store::new(
-        engine(),
+        engine,
         State {
             ctx: ctx.build(),
             table: ResourceTable::new(),
