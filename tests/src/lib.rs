@@ -573,9 +573,19 @@ impl Served {
     }
 }
 
-/// A free address on 127.0.0.1 (bound and released at once).
+/// A free address on 127.0.0.1 (bound and released at once), never the
+/// same port twice in one test process: tests run in parallel, and a port
+/// handed to one server must not be handed to another before it binds.
 pub fn free_addr() -> std::net::SocketAddr {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap()
+    static HANDED_OUT: Mutex<Vec<u16>> = Mutex::new(Vec::new());
+    loop {
+        let addr = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+        let mut used = HANDED_OUT.lock().unwrap();
+        if !used.contains(&addr.port()) {
+            used.push(addr.port());
+            return addr;
+        }
+    }
 }
 
 /// Waits (up to 30 s) until something accepts connections on `addr`.

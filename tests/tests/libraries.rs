@@ -61,7 +61,7 @@ fn hyper_client_on_wasio_talks_to_the_hyper_server_on_wasio() {
 
 #[test]
 fn hyper_client_reports_a_refused_connection() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = free_addr().port(); // nobody listens there
     let out = run_cli("hyper-hello", &["-Sinherit-network"], &["get", &format!("http://127.0.0.1:{port}/")], b"");
     assert!(!out.status.success());
     assert!(

@@ -132,6 +132,7 @@ impl ByteWriter {
         ready!(self.poll_flush(me, cx))?;
         self.closed = true;
         self.writer = None;
+        self.spare = Vec::new();
         if let Some(done) = self.done.as_mut() {
             let res = ready!(done.as_mut().poll(cx));
             self.done = None;
@@ -212,7 +213,11 @@ impl ByteReader {
             }
         }
         if self.pos >= self.buf.len() {
-            // End of stream: surface the host's error, if any.
+            // End of stream: give the buffer back now rather than when the
+            // reader is dropped (a connection's task may linger).
+            self.buf = Vec::new();
+            self.pos = 0;
+            // Surface the host's error, if any.
             if let Some(done) = self.done.as_mut() {
                 let res = ready!(done.as_mut().poll(cx));
                 self.done = None;
