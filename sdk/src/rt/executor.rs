@@ -53,9 +53,9 @@ pub(crate) struct CmTask {
     /// Rust tasks ready to be polled.
     queue: RefCell<VecDeque<Runnable<TaskMeta>>>,
     /// Abort handles of the live Rust tasks owned by this Component Model
-    /// task, by task id. The task keeps the Component Model task alive.
-    tasks: RefCell<BTreeMap<u64, AbortHandle>>,
-    next_id: Cell<u64>,
+    /// task, by task id (a slot, reused once its task is gone). Each live
+    /// task keeps the Component Model task alive.
+    tasks: RefCell<TaskSlab>,
     /// The task started by the export itself (or by `block_on`).
     root: Cell<Option<u64>>,
     /// True while the host holds this task in `wait` with the wake stream armed.
@@ -114,6 +114,56 @@ fn schedule(runnable: Runnable<TaskMeta>) {
     }
 }
 
+/// The live tasks of a Component Model task: a slab, so spawning and
+/// finishing a task are O(1) and need no ordered map.
+#[derive(Default)]
+pub(crate) struct TaskSlab {
+    slots: Vec<Option<AbortHandle>>,
+    free: Vec<usize>,
+    live: usize,
+}
+
+impl TaskSlab {
+    fn insert(&mut self, handle: AbortHandle) -> u64 {
+        self.live += 1;
+        match self.free.pop() {
+            Some(i) => {
+                self.slots[i] = Some(handle);
+                i as u64
+            }
+            None => {
+                self.slots.push(Some(handle));
+                (self.slots.len() - 1) as u64
+            }
+        }
+    }
+
+    fn remove(&mut self, id: u64) {
+        if let Some(slot) = self.slots.get_mut(id as usize)
+            && slot.take().is_some()
+        {
+            self.free.push(id as usize);
+            self.live -= 1;
+        }
+    }
+
+    fn get(&self, id: u64) -> Option<&AbortHandle> {
+        self.slots.get(id as usize).and_then(Option::as_ref)
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (u64, &AbortHandle)> {
+        self.slots.iter().enumerate().filter_map(|(i, h)| h.as_ref().map(|h| (i as u64, h)))
+    }
+
+    fn len(&self) -> usize {
+        self.live
+    }
+
+    fn is_empty(&self) -> bool {
+        self.live == 0
+    }
+}
+
 /// Removes a finished (or dropped) task from its owner's live set.
 struct LiveGuard {
     owner: Rc<CmTask>,
@@ -122,7 +172,11 @@ struct LiveGuard {
 
 impl Drop for LiveGuard {
     fn drop(&mut self) {
-        self.owner.tasks.borrow_mut().remove(&self.id);
+        self.owner.tasks.borrow_mut().remove(self.id);
+        // The slot may be reused: it no longer names the root.
+        if self.owner.root.get() == Some(self.id) {
+            self.owner.root.set(None);
+        }
     }
 }
 
@@ -140,10 +194,8 @@ impl CmTask {
     where
         F: Future + 'a,
     {
-        let id = self.next_id.get();
-        self.next_id.set(id + 1);
         let (abort, registration) = AbortHandle::new_pair();
-        self.tasks.borrow_mut().insert(id, abort.clone());
+        let id = self.tasks.borrow_mut().insert(abort.clone());
         let guard = LiveGuard { owner: self.clone(), id };
         let future = async move {
             let _guard = guard;
@@ -176,7 +228,7 @@ impl CmTask {
     pub(crate) fn abort_spawned(&self) {
         let root = self.root.get();
         let handles: Vec<AbortHandle> =
-            self.tasks.borrow().iter().filter(|(id, _)| Some(**id) != root).map(|(_, h)| h.clone()).collect();
+            self.tasks.borrow().iter().filter(|(id, _)| Some(*id) != root).map(|(_, h)| h.clone()).collect();
         for h in handles {
             h.abort();
         }
@@ -240,7 +292,7 @@ impl CmTask {
                     // Tasks it spawned keep running, as they would had the
                     // export returned.
                     if let Some(root) = self.root.get()
-                        && let Some(h) = self.tasks.borrow().get(&root)
+                        && let Some(h) = self.tasks.borrow().get(root)
                     {
                         h.abort();
                     }
