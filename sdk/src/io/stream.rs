@@ -177,7 +177,7 @@ impl ByteReader {
     /// Reads from `reader`; `done` reports the host's final status once the
     /// stream has ended.
     pub(crate) fn new(reader: StreamReader<u8>, done: Option<DoneFut>) -> ByteReader {
-        ByteReader { reader: Some(reader), inflight: None, buf: Vec::with_capacity(CHUNK), pos: 0, eof: false, done }
+        ByteReader { reader: Some(reader), inflight: None, buf: Vec::new(), pos: 0, eof: false, done }
     }
 
     /// `AsyncBufRead::poll_fill_buf`: the buffered bytes, reading more from
