@@ -68,7 +68,8 @@ done
 # TCP echo: wasio vs raw wasip3 vs wstd vs a native tokio server (the ceiling).
 start_tcp() { # who addr
     case "$1" in
-        wasio) "$WASMTIME" run -Sinherit-network "$W/tcp-echo.wasm" "$2" ;;
+        # --quiet: no per-connection log line, like the baselines.
+        wasio) "$WASMTIME" run -Sinherit-network "$W/tcp-echo.wasm" "$2" --quiet ;;
         tokio) "$LOADGEN" serve "$2" ;;
         *) "$WASMTIME" run -Sinherit-network "$W/bench_tcp_$1.wasm" "$2" ;;
     esac

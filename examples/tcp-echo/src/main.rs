@@ -1,5 +1,7 @@
-//! `tcp-echo ADDR`: a TCP echo server. Each connection is served by its own
-//! task, echoing until the client half-closes, then closing its side.
+//! `tcp-echo ADDR [--quiet]`: a TCP echo server. Each connection is served
+//! by its own task, echoing until the client half-closes, then closing its
+//! side. Each connection's outcome goes to stderr; `--quiet` logs errors
+//! only.
 //!
 //! ```text
 //! wasmtime run -Sinherit-network target/wasm32-wasip2/release/tcp-echo.wasm 127.0.0.1:7000
@@ -10,6 +12,7 @@ use futures_util::io::AsyncWriteExt;
 #[wasio::main]
 async fn main() -> Result<(), String> {
     let addr = wasio::env::args().nth(1).unwrap_or_else(|| "127.0.0.1:7000".into());
+    let quiet = wasio::env::args().any(|a| a == "--quiet");
     let listener = wasio::net::TcpListener::bind(addr.as_str()).await.map_err(|e| e.to_string())?;
     println!("listening on {}", listener.local_addr().map_err(|e| e.to_string())?);
     loop {
@@ -29,7 +32,8 @@ async fn main() -> Result<(), String> {
             }
             .await;
             match result {
-                Ok(n) => eprintln!("{peer}: echoed {n} bytes"),
+                Ok(n) if !quiet => eprintln!("{peer}: echoed {n} bytes"),
+                Ok(_) => {}
                 Err(e) => eprintln!("{peer}: error {:?}: {e}", e.kind()),
             }
         });
