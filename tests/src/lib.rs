@@ -237,6 +237,39 @@ impl State {
     }
 }
 
+/// The leak check every embedded-host test ends with: the guest left
+/// nothing of its own behind in the host.
+///
+/// - the resource table holds exactly `expected` entries: its size right
+///   after instantiation, plus whatever the instance keeps for its whole life
+///   (the only such handles wasio keeps are the preopened directories, which
+///   `wasio::fs` lists once and caches);
+/// - every host stream/future end the probe handed out was released
+///   (futures held by `sink-future` are closed first);
+/// - no probe `hang` call and no `monotonic-clock.wait-until` is pending.
+///
+/// Lets the store run briefly first, so that ends the guest dropped at the
+/// very end finish their teardown.
+pub async fn assert_no_leaks(store: &mut Store<State>, expected: usize) -> Result<()> {
+    close_held_futures(store)?;
+    tokio::time::timeout(
+        Duration::from_secs(30),
+        store.run_concurrent(async |_| tokio::time::sleep(Duration::from_millis(20)).await),
+    )
+    .await??;
+    let probe = store.data().probe.clone();
+    let (made, released) = (probe.ends_made.load(Ordering::SeqCst), probe.ends_released.load(Ordering::SeqCst));
+    anyhow::ensure!(made == released, "leak: {made} host stream/future ends made, {released} released");
+    let (started, cancelled) =
+        (probe.hangs_started.load(Ordering::SeqCst), probe.hangs_cancelled.load(Ordering::SeqCst));
+    anyhow::ensure!(started == cancelled, "leak: {started} `hang` calls started, {cancelled} cancelled");
+    let waits = probe.clock_waits_pending.load(Ordering::SeqCst);
+    anyhow::ensure!(waits == 0, "leak: {waits} host clock waits still pending");
+    let live = store.data_mut().table_len();
+    anyhow::ensure!(live == expected, "leak: {live} entries in the host resource table, expected {expected}");
+    Ok(())
+}
+
 /// Counts a `hang` call as cancelled when its future is dropped unfinished.
 struct CancelGuard(Arc<Probe>);
 

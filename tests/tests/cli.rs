@@ -86,7 +86,11 @@ async fn run_embedded(
     let result = async {
         let (component, linker) = (component(example)?, linker()?);
         let command = wasmtime_wasi::p3::bindings::Command::instantiate_async(&mut store, &component, &linker).await?;
+        let baseline = store.data_mut().table_len();
         let status = store.run_concurrent(async move |a| command.wasi_cli_run().call_run(a).await).await??;
+        // An exit (above, an `Err`) ends the instance without running any
+        // destructor; a return from `main` must leave nothing behind.
+        wasio_tests::assert_no_leaks(&mut store, baseline).await?;
         Ok::<_, anyhow::Error>(status)
     }
     .await;

@@ -69,6 +69,7 @@ async fn composed_components_run_on_the_embedded_host() -> anyhow::Result<()> {
     let command =
         wasmtime_wasi::p3::bindings::Command::instantiate_async(&mut store, &component, &wasio_tests::linker()?)
             .await?;
+    let baseline = store.data_mut().table_len();
     let status = tokio::time::timeout(
         std::time::Duration::from_secs(60),
         store.run_concurrent(async move |a| command.wasi_cli_run().call_run(a).await),
@@ -76,5 +77,5 @@ async fn composed_components_run_on_the_embedded_host() -> anyhow::Result<()> {
     .await???;
     assert!(status.is_ok(), "kv-client failed");
     check(&String::from_utf8_lossy(&stdout.contents()));
-    Ok(())
+    wasio_tests::assert_no_leaks(&mut store, baseline).await
 }

@@ -3,7 +3,7 @@
 
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
-use wasio_tests::{export_func, instantiate};
+use wasio_tests::{assert_no_leaks, export_func, instantiate};
 
 /// Bounds every guest run: a broken executor fails the test instead of
 /// hanging it.
@@ -16,8 +16,8 @@ const TASKS: &str = "testing:wasio/tasks";
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dropping_a_pending_import_call_releases_its_host_handles() -> anyhow::Result<()> {
     let (mut store, instance) = instantiate("tasks_probe", WasiCtxBuilder::new()).await?;
-    let cancel_hang = export_func(&mut store, &instance, TASKS, "cancel-hang")?;
     let baseline = store.data_mut().table_len();
+    let cancel_hang = export_func(&mut store, &instance, TASKS, "cancel-hang")?;
 
     for (times, total) in [(1u32, 1u32), (1000, 1001)] {
         tokio::time::timeout(
@@ -28,7 +28,7 @@ async fn dropping_a_pending_import_call_releases_its_host_handles() -> anyhow::R
         let probe = store.data().probe.clone();
         assert_eq!(probe.hangs_started.load(Ordering::SeqCst), total, "hang calls started");
         assert_eq!(probe.hangs_cancelled.load(Ordering::SeqCst), total, "hang calls cancelled by the guest");
-        assert_eq!(store.data_mut().table_len(), baseline, "host resource table back to its starting size");
+        assert_no_leaks(&mut store, baseline).await?;
     }
     Ok(())
 }
@@ -36,6 +36,7 @@ async fn dropping_a_pending_import_call_releases_its_host_handles() -> anyhow::R
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_task_spawned_in_an_export_finishes_after_the_export_returns() -> anyhow::Result<()> {
     let (mut store, instance) = instantiate("tasks_probe", WasiCtxBuilder::new()).await?;
+    let baseline = store.data_mut().table_len();
     let spawn_background = export_func(&mut store, &instance, TASKS, "spawn-background")?;
     let probe = store.data().probe.clone();
     let reports_at_return = tokio::time::timeout(
@@ -57,12 +58,13 @@ async fn a_task_spawned_in_an_export_finishes_after_the_export_returns() -> anyh
     .await???;
     assert_eq!(reports_at_return.0, Vec::<u64>::new(), "the export returned before its task reported");
     assert_eq!(reports_at_return.1, vec![7], "the spawned task ran to completion after the export returned");
-    Ok(())
+    assert_no_leaks(&mut store, baseline).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_channel_wakes_a_task_of_another_export_call() -> anyhow::Result<()> {
     let (mut store, instance) = instantiate("tasks_probe", WasiCtxBuilder::new()).await?;
+    let baseline = store.data_mut().table_len();
     let recv = export_func(&mut store, &instance, TASKS, "recv")?;
     let send = export_func(&mut store, &instance, TASKS, "send")?;
     let got = tokio::time::timeout(
@@ -82,12 +84,13 @@ async fn a_channel_wakes_a_task_of_another_export_call() -> anyhow::Result<()> {
     )
     .await???;
     assert_eq!(got, Val::U64(42));
-    Ok(())
+    assert_no_leaks(&mut store, baseline).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn join_set_joins_every_task() -> anyhow::Result<()> {
     let (mut store, instance) = instantiate("tasks_probe", WasiCtxBuilder::new()).await?;
+    let baseline = store.data_mut().table_len();
     let sum = export_func(&mut store, &instance, TASKS, "join-set-sum")?;
     let got = tokio::time::timeout(
         LIMIT,
@@ -99,12 +102,13 @@ async fn join_set_joins_every_task() -> anyhow::Result<()> {
     )
     .await???;
     assert_eq!(got, Val::U64(499_500));
-    Ok(())
+    assert_no_leaks(&mut store, baseline).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn block_on_drives_host_calls_from_synchronous_code() -> anyhow::Result<()> {
     let (mut store, instance) = instantiate("tasks_probe", WasiCtxBuilder::new()).await?;
+    let baseline = store.data_mut().table_len();
     let block_on_sum = export_func(&mut store, &instance, TASKS, "block-on-sum")?;
     let recv = export_func(&mut store, &instance, TASKS, "recv")?;
     let send = export_func(&mut store, &instance, TASKS, "send")?;
@@ -131,12 +135,13 @@ async fn block_on_drives_host_calls_from_synchronous_code() -> anyhow::Result<()
     assert_eq!(a, Val::U64(4950));
     assert_eq!(b, Val::U64(45));
     assert_eq!(received, Val::U64(5));
-    Ok(())
+    assert_no_leaks(&mut store, baseline).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn many_export_calls_run_at_once_in_one_instance() -> anyhow::Result<()> {
     let (mut store, instance) = instantiate("tasks_probe", WasiCtxBuilder::new()).await?;
+    let baseline = store.data_mut().table_len();
     let sum = export_func(&mut store, &instance, TASKS, "join-set-sum")?;
     let spawn_background = export_func(&mut store, &instance, TASKS, "spawn-background")?;
     let probe = store.data().probe.clone();
@@ -172,13 +177,14 @@ async fn many_export_calls_run_at_once_in_one_instance() -> anyhow::Result<()> {
     let mut reports = store.data().probe.reports.lock().unwrap().clone();
     reports.sort();
     assert_eq!(reports, (0..64).collect::<Vec<u64>>());
-    Ok(())
+    assert_no_leaks(&mut store, baseline).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrency_limit_makes_the_host_hold_new_calls() -> anyhow::Result<()> {
     for (max, calls) in [(2u32, 8usize), (1, 4), (100, 6)] {
         let (mut store, instance) = instantiate("tasks_probe", WasiCtxBuilder::new()).await?;
+        let baseline = store.data_mut().table_len();
         let limited = export_func(&mut store, &instance, TASKS, "limited")?;
         tokio::time::timeout(
             LIMIT,
@@ -197,6 +203,7 @@ async fn concurrency_limit_makes_the_host_hold_new_calls() -> anyhow::Result<()>
         let most = *reports.iter().max().unwrap();
         let expected = (max as usize).min(calls) as u64;
         assert_eq!(most, expected, "at most {max} calls inside at once: {reports:?}");
+        assert_no_leaks(&mut store, baseline).await?;
     }
     Ok(())
 }
@@ -205,19 +212,16 @@ async fn concurrency_limit_makes_the_host_hold_new_calls() -> anyhow::Result<()>
 /// released every end it made and the resource table is back where it was.
 async fn cancel_io(kind: &str, times: u32) -> anyhow::Result<()> {
     let (mut store, instance) = instantiate("tasks_probe", WasiCtxBuilder::new()).await?;
-    let f = export_func(&mut store, &instance, TASKS, "cancel-io")?;
     let baseline = store.data_mut().table_len();
+    let f = export_func(&mut store, &instance, TASKS, "cancel-io")?;
     let args = [Val::Enum(kind.to_string()), Val::U32(times)];
     tokio::time::timeout(LIMIT, store.run_concurrent(async |a| f.call_concurrent(a, &args, &mut []).await)).await???;
-    wasio_tests::close_held_futures(&mut store)?;
-    // Let the host finish tearing down ends the guest dropped, and the guest
-    // finish writes that now see the reader gone.
-    tokio::time::timeout(LIMIT, store.run_concurrent(async |_| tokio::time::sleep(Duration::from_millis(20)).await))
-        .await??;
+    // Closes the held futures (the guest's pending writes then see the
+    // reader gone) and lets the host finish tearing down dropped ends.
+    assert_no_leaks(&mut store, baseline).await?;
     let probe = store.data().probe.clone();
     assert_eq!(probe.ends_made.load(Ordering::SeqCst), times, "{kind}: host ends made");
     assert_eq!(probe.ends_released.load(Ordering::SeqCst), times, "{kind}: host ends released");
-    assert_eq!(store.data_mut().table_len(), baseline, "{kind}: resource table back to its start");
     Ok(())
 }
 
@@ -248,8 +252,8 @@ async fn cancelled_future_writes_release_everything() -> anyhow::Result<()> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ten_thousand_cancelled_subtasks_release_everything() -> anyhow::Result<()> {
     let (mut store, instance) = instantiate("tasks_probe", WasiCtxBuilder::new()).await?;
-    let cancel_hang = export_func(&mut store, &instance, TASKS, "cancel-hang")?;
     let baseline = store.data_mut().table_len();
+    let cancel_hang = export_func(&mut store, &instance, TASKS, "cancel-hang")?;
     tokio::time::timeout(
         LIMIT,
         store.run_concurrent(async |a| cancel_hang.call_concurrent(a, &[Val::U32(10_000)], &mut []).await),
@@ -257,6 +261,5 @@ async fn ten_thousand_cancelled_subtasks_release_everything() -> anyhow::Result<
     .await???;
     let probe = store.data().probe.clone();
     assert_eq!(probe.hangs_cancelled.load(Ordering::SeqCst), 10_000);
-    assert_eq!(store.data_mut().table_len(), baseline);
-    Ok(())
+    assert_no_leaks(&mut store, baseline).await
 }

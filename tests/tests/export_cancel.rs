@@ -28,6 +28,7 @@ async fn cancelling_an_export_drops_its_root_future_and_keeps_spawned_tasks() ->
     let mut store = store(ctx);
     let probe = store.data().probe.clone();
     let command = wasmtime_wasi::p3::bindings::Command::instantiate_async(&mut store, &composed, &linker()?).await?;
+    let baseline = store.data_mut().table_len();
     let status = tokio::time::timeout(
         Duration::from_secs(60),
         store.run_concurrent(async move |a| command.wasi_cli_run().call_run(a).await),
@@ -38,5 +39,5 @@ async fn cancelling_an_export_drops_its_root_future_and_keeps_spawned_tasks() ->
     assert_eq!(probe.hangs_started.load(Ordering::SeqCst), 1, "the callee reached its host call");
     assert_eq!(probe.hangs_cancelled.load(Ordering::SeqCst), 1, "the root future was dropped, cancelling it");
     assert_eq!(*probe.reports.lock().unwrap(), vec![42], "the spawned task still finished");
-    Ok(())
+    wasio_tests::assert_no_leaks(&mut store, baseline).await
 }

@@ -3,7 +3,7 @@
 
 use std::sync::atomic::Ordering;
 use std::time::Duration;
-use wasio_tests::{export_func, instantiate};
+use wasio_tests::{assert_no_leaks, export_func, instantiate};
 use wasmtime::component::Val;
 use wasmtime_wasi::WasiCtxBuilder;
 
@@ -16,10 +16,12 @@ async fn call(
     results: usize,
 ) -> anyhow::Result<(Vec<Val>, std::sync::Arc<wasio_tests::Probe>)> {
     let (mut store, instance) = instantiate("tasks_probe", WasiCtxBuilder::new()).await?;
+    let baseline = store.data_mut().table_len();
     let f = export_func(&mut store, &instance, TASKS, name)?;
     let probe = store.data().probe.clone();
     let mut out = vec![Val::Bool(false); results];
     tokio::time::timeout(LIMIT, store.run_concurrent(async |a| f.call_concurrent(a, args, &mut out).await)).await???;
+    assert_no_leaks(&mut store, baseline).await?;
     Ok((out, probe))
 }
 
@@ -56,8 +58,8 @@ async fn a_dropped_sleep_never_wakes_anyone() -> anyhow::Result<()> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn timeout_elapses_and_cancels_the_host_call() -> anyhow::Result<()> {
     let (mut store, instance) = instantiate("tasks_probe", WasiCtxBuilder::new()).await?;
-    let f = export_func(&mut store, &instance, TASKS, "timeout-hang")?;
     let baseline = store.data_mut().table_len();
+    let f = export_func(&mut store, &instance, TASKS, "timeout-hang")?;
     let mut out = [Val::Bool(false)];
     tokio::time::timeout(LIMIT, store.run_concurrent(async |a| f.call_concurrent(a, &[Val::U32(20)], &mut out).await))
         .await???;
@@ -67,5 +69,5 @@ async fn timeout_elapses_and_cancels_the_host_call() -> anyhow::Result<()> {
     assert_eq!(probe.hangs_cancelled.load(Ordering::SeqCst), 1, "the timed-out host call was cancelled");
     assert_eq!(store.data_mut().table_len(), baseline, "its lease was released");
     assert_eq!(probe.clock_waits_pending.load(Ordering::SeqCst), 0);
-    Ok(())
+    assert_no_leaks(&mut store, baseline).await
 }

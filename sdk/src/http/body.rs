@@ -2,7 +2,7 @@
 
 use super::error::{Error, io_to_code};
 use super::fields::{from_fields, to_fields};
-use crate::bindings::wasi::http::types::{ErrorCode, Fields};
+use crate::bindings::wasi::http::types::{ErrorCode, Fields, Request as WasiRequest};
 use crate::bindings::{wit_future, wit_stream};
 use crate::io::stream::ByteReader;
 use bytes::{Bytes, BytesMut};
@@ -40,6 +40,10 @@ enum Inner {
     Empty,
     Full(Option<Bytes>),
     Incoming(Incoming),
+    /// A handler's request whose body nobody has read yet: `consume-body`
+    /// is called on the first read, so a handler that never reads its
+    /// request body costs no body handles at all.
+    Unread(Option<WasiRequest>, Option<u64>),
     Stream(LocalBoxStream<'static, Result<Frame<Bytes>, Error>>),
 }
 
@@ -56,12 +60,35 @@ struct Incoming {
     _res: Option<wit_bindgen::FutureWriter<Result<(), ErrorCode>>>,
 }
 
+impl Incoming {
+    fn new(
+        data: StreamReader<u8>,
+        trailers: FutureReader<TrailersResult>,
+        res: wit_bindgen::FutureWriter<Result<(), ErrorCode>>,
+        expected: Option<u64>,
+    ) -> Incoming {
+        Incoming {
+            data: ByteReader::new(data, None),
+            data_done: false,
+            expected,
+            received: 0,
+            trailers: Some(Box::pin(trailers.into_future())),
+            _res: Some(res),
+        }
+    }
+}
+
+/// The `content-length` a head announces, if valid.
+fn content_length(headers: &HeaderMap) -> Option<u64> {
+    headers.get(http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok())
+}
+
 impl std::fmt::Debug for Body {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let kind = match &self.inner {
             Inner::Empty => "empty",
             Inner::Full(_) => "full",
-            Inner::Incoming(_) => "incoming",
+            Inner::Incoming(_) | Inner::Unread(..) => "incoming",
             Inner::Stream(_) => "stream",
         };
         f.debug_struct("Body").field("kind", &kind).finish()
@@ -208,25 +235,28 @@ impl Body {
         res: wit_bindgen::FutureWriter<Result<(), ErrorCode>>,
         headers: &HeaderMap,
     ) -> Body {
-        let expected = headers
-            .get(http::header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok());
-        Body {
-            inner: Inner::Incoming(Incoming {
-                data: ByteReader::new(data, None),
-                data_done: false,
-                expected,
-                received: 0,
-                trailers: Some(Box::pin(trailers.into_future())),
-                _res: Some(res),
-            }),
-        }
+        Body { inner: Inner::Incoming(Incoming::new(data, trailers, res, content_length(headers))) }
+    }
+
+    /// The body of a handler's request, consumed from the host when first
+    /// read.
+    pub(crate) fn request(request: WasiRequest, headers: &HeaderMap) -> Body {
+        Body { inner: Inner::Unread(Some(request), content_length(headers)) }
     }
 
     fn poll_frame_inner(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Error>>> {
         let this = self.get_mut();
+        if let Inner::Unread(request, expected) = &mut this.inner
+            && let Some(request) = request.take()
+        {
+            let expected = *expected;
+            let (res_tx, res_rx) = wit_future::new::<Result<(), ErrorCode>>(|| Ok(()));
+            let (data, trailers) = WasiRequest::consume_body(request, res_rx);
+            this.inner = Inner::Incoming(Incoming::new(data, trailers, res_tx, expected));
+        }
         match &mut this.inner {
+            // (Consumed above: the request is always there.)
+            Inner::Unread(..) => Poll::Ready(None),
             Inner::Empty => Poll::Ready(None),
             Inner::Full(b) => Poll::Ready(b.take().filter(|b| !b.is_empty()).map(|b| Ok(Frame::data(b)))),
             Inner::Stream(s) => s.as_mut().poll_next(cx),
@@ -273,13 +303,30 @@ impl Body {
     /// whatever it was producing) is dropped.
     pub(crate) fn into_wasi(
         self,
-    ) -> (Option<StreamReader<u8>>, FutureReader<TrailersResult>, Option<impl Future<Output = ()> + 'static>) {
+    ) -> (Option<StreamReader<u8>>, FutureReader<TrailersResult>, Option<LocalBoxFuture<'static, ()>>) {
         let (trailers_tx, trailers_rx) = wit_future::new::<TrailersResult>(|| Ok(None));
         if let Inner::Empty = self.inner {
             drop(trailers_tx);
             return (None, trailers_rx, None);
         }
         let (mut data_tx, data_rx) = wit_stream::new::<u8>();
+        if let Inner::Full(b) = self.inner {
+            // In memory: one write, no trailers.
+            let data = b.unwrap_or_default();
+            let feed = async move {
+                let result = if data.is_empty() || data_tx.write_all(Vec::from(data)).await.is_empty() {
+                    Ok(None)
+                } else {
+                    Err(io_to_code(&std::io::Error::new(
+                        std::io::ErrorKind::BrokenPipe,
+                        "the peer stopped reading the body",
+                    )))
+                };
+                drop(data_tx);
+                let _ = trailers_tx.write(result).await;
+            };
+            return (Some(data_rx), trailers_rx, Some(Box::pin(feed) as LocalBoxFuture<'static, ()>));
+        }
         let feed = async move {
             let mut body = self;
             let mut trailers = None;
@@ -316,7 +363,7 @@ impl Body {
             };
             let _ = trailers_tx.write(result).await;
         };
-        (Some(data_rx), trailers_rx, Some(feed))
+        (Some(data_rx), trailers_rx, Some(Box::pin(feed)))
     }
 }
 

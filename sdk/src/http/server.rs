@@ -4,7 +4,6 @@ use super::body::Body;
 use super::error::Error;
 use super::fields::{from_fields, to_fields};
 use crate::bindings::wasi::http::types::{ErrorCode, Method, Request as WasiRequest, Response as WasiResponse, Scheme};
-use crate::bindings::wit_future;
 use http::{Request, Response, StatusCode};
 use std::future::Future;
 
@@ -130,30 +129,31 @@ pub(crate) fn method_to_wasi(m: &http::Method) -> Method {
     }
 }
 
-/// Converts an incoming WASI request to `http::Request<Body>`.
+/// Converts an incoming WASI request to `http::Request<Body>` (its body is
+/// consumed from the host when first read).
 fn request_from_wasi(req: WasiRequest) -> Result<Request<Body>, Error> {
-    let mut uri = http::Uri::builder();
-    if let Some(scheme) = req.get_scheme() {
-        uri = uri.scheme(
-            match scheme {
-                Scheme::Http => "http".to_string(),
-                Scheme::Https => "https".to_string(),
-                Scheme::Other(s) => s,
-            }
-            .as_str(),
-        );
-    }
-    if let Some(authority) = req.get_authority() {
-        uri = uri.authority(authority);
-    }
-    uri = uri.path_and_query(req.get_path_with_query().unwrap_or_else(|| "/".into()));
+    use http::uri::{Authority, PathAndQuery};
+    let mut uri = http::uri::Parts::default();
+    uri.scheme = match req.get_scheme() {
+        None => None,
+        Some(Scheme::Http) => Some(http::uri::Scheme::HTTP),
+        Some(Scheme::Https) => Some(http::uri::Scheme::HTTPS),
+        Some(Scheme::Other(s)) => Some(s.parse()?),
+    };
+    uri.authority = req.get_authority().map(Authority::try_from).transpose()?;
+    uri.path_and_query = Some(match req.get_path_with_query() {
+        Some(p) => PathAndQuery::try_from(p)?,
+        None => PathAndQuery::from_static("/"),
+    });
+    let uri = http::Uri::from_parts(uri)?;
+    let method = method_from_wasi(req.get_method())?;
     let headers = from_fields(&req.get_headers())?;
-    let mut builder = Request::builder().method(method_from_wasi(req.get_method())?).uri(uri.build()?);
-    *builder.headers_mut().expect("fresh builder") = headers;
-    let (res_tx, res_rx) = wit_future::new::<Result<(), ErrorCode>>(|| Ok(()));
-    let (data, trailers) = WasiRequest::consume_body(req, res_rx);
-    let body = Body::incoming(data, trailers, res_tx, builder.headers_ref().expect("fresh builder"));
-    Ok(builder.body(body)?)
+    let body = Body::request(req, &headers);
+    let mut request = Request::new(body);
+    *request.method_mut() = method;
+    *request.uri_mut() = uri;
+    *request.headers_mut() = headers;
+    Ok(request)
 }
 
 /// Converts `http::Response<Body>` to a WASI response, starting its body.
@@ -185,9 +185,12 @@ fn response_to_wasi(resp: Response<Body>) -> Result<WasiResponse, Error> {
         }
         let _ = done.await;
     });
-    response
-        .set_status_code(parts.status.as_u16())
-        .map_err(|()| Error::msg(format!("invalid status {}", parts.status)))?;
+    // 200 is the WASI default: no call needed.
+    if parts.status != StatusCode::OK {
+        response
+            .set_status_code(parts.status.as_u16())
+            .map_err(|()| Error::msg(format!("invalid status {}", parts.status.as_u16())))?;
+    }
     Ok(response)
 }
 

@@ -48,3 +48,9 @@ pub(crate) fn lookup_err(code: LookupCode, host: &str) -> io::Error {
     };
     io::Error::new(kind, format!("lookup {host}: {what}"))
 }
+
+/// A TTL as WASI's `u8` hop limit: above 255 is an `InvalidInput` error
+/// here; 0 goes to the host, which refuses it with `invalid-argument`.
+pub(crate) fn hop_limit(ttl: u32) -> io::Result<u8> {
+    u8::try_from(ttl).map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, format!("ttl {ttl}: must be 1..=255")))
+}

@@ -1,7 +1,7 @@
 //! TCP: `TcpListener`, `TcpStream` and its owned halves.
 
 use super::addr::{ToSocketAddrs, each_addr, family, from_wasi, to_wasi};
-use super::error::net_err;
+use super::error::{hop_limit, net_err};
 use crate::bindings::wasi::sockets::types::{ErrorCode, TcpSocket};
 use crate::io::stream::{ByteReader, ByteWriter, DoneFut};
 use futures_core::Stream;
@@ -318,14 +318,14 @@ impl TcpStream {
         self.socket.get_hop_limit().map(u32::from).map_err(|e| net_err(e, "hop limit"))
     }
 
-    /// Sets the IP hop limit (TTL), 1..=255.
+    /// Sets the IP hop limit (TTL), 1..=255; anything else is an
+    /// `InvalidInput` error.
     ///
     /// ```no_run
     /// # fn f(s: &wasio::net::TcpStream) -> std::io::Result<()> { s.set_ttl(64) }
     /// ```
     pub fn set_ttl(&self, ttl: u32) -> io::Result<()> {
-        let v = u8::try_from(ttl).map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "ttl must be 1..=255"))?;
-        self.socket.set_hop_limit(v).map_err(|e| net_err(e, "hop limit"))
+        self.socket.set_hop_limit(hop_limit(ttl)?).map_err(|e| net_err(e, "hop limit"))
     }
 
     /// The kernel receive buffer size.

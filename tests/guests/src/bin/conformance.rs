@@ -364,6 +364,56 @@ async fn udp(c: &mut Checks) {
         }
         .await,
     );
+    c.check(
+        "udp-socket-options",
+        async {
+            let s = UdpSocket::bind("127.0.0.1:0").await.map_err(|e| e.to_string())?;
+            let (ttl, rcv, snd) = (s.ttl(), s.recv_buffer_size(), s.send_buffer_size());
+            ensure(
+                matches!(ttl, Ok(t) if t > 0) && matches!(rcv, Ok(r) if r > 0) && matches!(snd, Ok(n) if n > 0),
+                || format!("defaults: ttl {ttl:?} rcv {rcv:?} snd {snd:?}"),
+            )?;
+            let zero = [kind(s.set_ttl(0))?, kind(s.set_recv_buffer_size(0))?, kind(s.set_send_buffer_size(0))?];
+            let big = kind(s.set_ttl(256))?;
+            ensure(zero.iter().chain([&big]).all(|k| *k == ErrorKind::InvalidInput), || format!("{zero:?} {big:?}"))?;
+            for ttl in [1, 42, 255] {
+                s.set_ttl(ttl).map_err(|e| e.to_string())?;
+                ensure(s.ttl().ok() == Some(ttl), || format!("ttl {:?} after setting {ttl}", s.ttl()))?;
+            }
+            // Any size but 0 is accepted, clamped or rounded by the host.
+            for size in [1, 64 * 1024, u64::MAX] {
+                s.set_recv_buffer_size(size).map_err(|e| format!("rcv {size}: {e}"))?;
+                s.set_send_buffer_size(size).map_err(|e| format!("snd {size}: {e}"))?;
+                let (r, n) = (s.recv_buffer_size().unwrap_or(0), s.send_buffer_size().unwrap_or(0));
+                ensure(r > 0 && n > 0, || format!("after {size}: rcv {r} snd {n}"))?;
+            }
+            Ok(())
+        }
+        .await,
+    );
+    c.check(
+        "udp-disconnect",
+        async {
+            let (a, b) = (UdpSocket::bind("127.0.0.1:0").await.unwrap(), UdpSocket::bind("127.0.0.1:0").await.unwrap());
+            let not_connected = kind(a.disconnect())?;
+            a.connect(b.local_addr().unwrap()).await.map_err(|e| e.to_string())?;
+            a.disconnect().map_err(|e| e.to_string())?;
+            let peer = kind(a.peer_addr())?;
+            // Unconnected again: a datagram to another address goes out.
+            let c = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+            a.send_to(b"after", c.local_addr().unwrap()).await.map_err(|e| e.to_string())?;
+            let mut buf = [0u8; 8];
+            let (n, from) = c.recv_from(&mut buf).await.map_err(|e| e.to_string())?;
+            ensure(
+                not_connected == ErrorKind::InvalidInput
+                    && peer == ErrorKind::InvalidInput
+                    && &buf[..n] == b"after"
+                    && from == a.local_addr().unwrap(),
+                || format!("disconnect before connect {not_connected:?}, peer after {peer:?}, {n} bytes from {from}"),
+            )
+        }
+        .await,
+    );
 }
 
 async fn lookup(c: &mut Checks) {
