@@ -16,6 +16,85 @@
 //! # Ok(()) }
 //! ```
 
+/// The socket options `TcpStream` and `UdpSocket` share (their WASI
+/// resources name the hop-limit calls differently): TTL and kernel buffer
+/// sizes, like std's and tokio's.
+macro_rules! socket_options {
+    ($ty:ident, $get_hops:ident, $set_hops:ident) => {
+        impl $ty {
+            /// The IP hop limit (TTL) of outgoing packets.
+            ///
+            /// ```no_run
+            #[doc = concat!("# fn f(s: &wasio::net::", stringify!($ty), ") -> std::io::Result<()> {")]
+            /// let ttl = s.ttl()?;
+            /// # Ok(()) }
+            /// ```
+            pub fn ttl(&self) -> std::io::Result<u32> {
+                self.socket.$get_hops().map(u32::from).map_err(|e| super::error::net_err(e, "hop limit"))
+            }
+
+            /// Sets the IP hop limit (TTL), 1..=255; anything else is an
+            /// `InvalidInput` error.
+            ///
+            /// ```no_run
+            #[doc = concat!("# fn f(s: &wasio::net::", stringify!($ty), ") -> std::io::Result<()> {")]
+            /// s.set_ttl(64)
+            /// # }
+            /// ```
+            pub fn set_ttl(&self, ttl: u32) -> std::io::Result<()> {
+                self.socket.$set_hops(super::error::hop_limit(ttl)?).map_err(|e| super::error::net_err(e, "hop limit"))
+            }
+
+            /// The kernel receive buffer size (`SO_RCVBUF`).
+            ///
+            /// ```no_run
+            #[doc = concat!("# fn f(s: &wasio::net::", stringify!($ty), ") -> std::io::Result<()> {")]
+            /// let size = s.recv_buffer_size()?;
+            /// # Ok(()) }
+            /// ```
+            pub fn recv_buffer_size(&self) -> std::io::Result<u64> {
+                self.socket.get_receive_buffer_size().map_err(|e| super::error::net_err(e, "receive buffer size"))
+            }
+
+            /// Sets the kernel receive buffer size; the host may clamp or
+            /// round it, 0 is an `InvalidInput` error.
+            ///
+            /// ```no_run
+            #[doc = concat!("# fn f(s: &wasio::net::", stringify!($ty), ") -> std::io::Result<()> {")]
+            /// s.set_recv_buffer_size(1 << 20)
+            /// # }
+            /// ```
+            pub fn set_recv_buffer_size(&self, size: u64) -> std::io::Result<()> {
+                self.socket.set_receive_buffer_size(size).map_err(|e| super::error::net_err(e, "receive buffer size"))
+            }
+
+            /// The kernel send buffer size (`SO_SNDBUF`).
+            ///
+            /// ```no_run
+            #[doc = concat!("# fn f(s: &wasio::net::", stringify!($ty), ") -> std::io::Result<()> {")]
+            /// let size = s.send_buffer_size()?;
+            /// # Ok(()) }
+            /// ```
+            pub fn send_buffer_size(&self) -> std::io::Result<u64> {
+                self.socket.get_send_buffer_size().map_err(|e| super::error::net_err(e, "send buffer size"))
+            }
+
+            /// Sets the kernel send buffer size; the host may clamp or round
+            /// it, 0 is an `InvalidInput` error.
+            ///
+            /// ```no_run
+            #[doc = concat!("# fn f(s: &wasio::net::", stringify!($ty), ") -> std::io::Result<()> {")]
+            /// s.set_send_buffer_size(1 << 20)
+            /// # }
+            /// ```
+            pub fn set_send_buffer_size(&self, size: u64) -> std::io::Result<()> {
+                self.socket.set_send_buffer_size(size).map_err(|e| super::error::net_err(e, "send buffer size"))
+            }
+        }
+    };
+}
+use socket_options;
+
 mod addr;
 mod error;
 mod tcp;

@@ -1,7 +1,7 @@
 //! TCP: `TcpListener`, `TcpStream` and its owned halves.
 
 use super::addr::{ToSocketAddrs, each_addr, family, from_wasi, to_wasi};
-use super::error::{hop_limit, net_err};
+use super::error::net_err;
 use crate::bindings::wasi::sockets::types::{ErrorCode, TcpSocket};
 use crate::io::stream::{ByteReader, ByteWriter, DoneFut};
 use futures_core::Stream;
@@ -309,61 +309,6 @@ impl TcpStream {
         self.socket.set_keep_alive_count(count).map_err(|e| net_err(e, "keep-alive count"))
     }
 
-    /// The IP hop limit (TTL) of outgoing packets.
-    ///
-    /// ```no_run
-    /// # fn f(s: &wasio::net::TcpStream) -> std::io::Result<()> { let _ = s.ttl()?; Ok(()) }
-    /// ```
-    pub fn ttl(&self) -> io::Result<u32> {
-        self.socket.get_hop_limit().map(u32::from).map_err(|e| net_err(e, "hop limit"))
-    }
-
-    /// Sets the IP hop limit (TTL), 1..=255; anything else is an
-    /// `InvalidInput` error.
-    ///
-    /// ```no_run
-    /// # fn f(s: &wasio::net::TcpStream) -> std::io::Result<()> { s.set_ttl(64) }
-    /// ```
-    pub fn set_ttl(&self, ttl: u32) -> io::Result<()> {
-        self.socket.set_hop_limit(hop_limit(ttl)?).map_err(|e| net_err(e, "hop limit"))
-    }
-
-    /// The kernel receive buffer size.
-    ///
-    /// ```no_run
-    /// # fn f(s: &wasio::net::TcpStream) -> std::io::Result<()> { let _ = s.recv_buffer_size()?; Ok(()) }
-    /// ```
-    pub fn recv_buffer_size(&self) -> io::Result<u64> {
-        self.socket.get_receive_buffer_size().map_err(|e| net_err(e, "receive buffer size"))
-    }
-
-    /// Sets the kernel receive buffer size.
-    ///
-    /// ```no_run
-    /// # fn f(s: &wasio::net::TcpStream) -> std::io::Result<()> { s.set_recv_buffer_size(1 << 20) }
-    /// ```
-    pub fn set_recv_buffer_size(&self, size: u64) -> io::Result<()> {
-        self.socket.set_receive_buffer_size(size).map_err(|e| net_err(e, "receive buffer size"))
-    }
-
-    /// The kernel send buffer size.
-    ///
-    /// ```no_run
-    /// # fn f(s: &wasio::net::TcpStream) -> std::io::Result<()> { let _ = s.send_buffer_size()?; Ok(()) }
-    /// ```
-    pub fn send_buffer_size(&self) -> io::Result<u64> {
-        self.socket.get_send_buffer_size().map_err(|e| net_err(e, "send buffer size"))
-    }
-
-    /// Sets the kernel send buffer size.
-    ///
-    /// ```no_run
-    /// # fn f(s: &wasio::net::TcpStream) -> std::io::Result<()> { s.set_send_buffer_size(1 << 20) }
-    /// ```
-    pub fn set_send_buffer_size(&self, size: u64) -> io::Result<()> {
-        self.socket.set_send_buffer_size(size).map_err(|e| net_err(e, "send buffer size"))
-    }
-
     /// Splits into owned halves usable from two tasks (like tokio's
     /// `into_split`). Closing the write half shuts down the sending side.
     ///
@@ -463,3 +408,5 @@ impl std::fmt::Debug for OwnedWriteHalf {
         f.debug_struct("OwnedWriteHalf").field("peer", &self.socket.get_remote_address().ok().map(from_wasi)).finish()
     }
 }
+
+super::socket_options!(TcpStream, get_hop_limit, set_hop_limit);

@@ -1,7 +1,7 @@
 //! UDP: `UdpSocket`.
 
 use super::addr::{ToSocketAddrs, each_addr, family, from_wasi, to_wasi};
-use super::error::{hop_limit, net_err};
+use super::error::net_err;
 use crate::bindings::wasi::sockets::types::UdpSocket as WasiUdp;
 use std::io;
 use std::net::SocketAddr;
@@ -132,63 +132,6 @@ impl UdpSocket {
         self.socket.disconnect().map_err(|e| net_err(e, "udp disconnect"))
     }
 
-    /// The IP hop limit (TTL) of outgoing datagrams.
-    ///
-    /// ```no_run
-    /// # fn f(s: &wasio::net::UdpSocket) -> std::io::Result<()> { let _ = s.ttl()?; Ok(()) }
-    /// ```
-    pub fn ttl(&self) -> io::Result<u32> {
-        self.socket.get_unicast_hop_limit().map(u32::from).map_err(|e| net_err(e, "hop limit"))
-    }
-
-    /// Sets the IP hop limit (TTL), 1..=255; anything else is an
-    /// `InvalidInput` error.
-    ///
-    /// ```no_run
-    /// # fn f(s: &wasio::net::UdpSocket) -> std::io::Result<()> { s.set_ttl(64) }
-    /// ```
-    pub fn set_ttl(&self, ttl: u32) -> io::Result<()> {
-        self.socket.set_unicast_hop_limit(hop_limit(ttl)?).map_err(|e| net_err(e, "hop limit"))
-    }
-
-    /// The kernel receive buffer size (`SO_RCVBUF`).
-    ///
-    /// ```no_run
-    /// # fn f(s: &wasio::net::UdpSocket) -> std::io::Result<()> { let _ = s.recv_buffer_size()?; Ok(()) }
-    /// ```
-    pub fn recv_buffer_size(&self) -> io::Result<u64> {
-        self.socket.get_receive_buffer_size().map_err(|e| net_err(e, "receive buffer size"))
-    }
-
-    /// Sets the kernel receive buffer size; the host may clamp or round it,
-    /// 0 is an `InvalidInput` error.
-    ///
-    /// ```no_run
-    /// # fn f(s: &wasio::net::UdpSocket) -> std::io::Result<()> { s.set_recv_buffer_size(1 << 20) }
-    /// ```
-    pub fn set_recv_buffer_size(&self, size: u64) -> io::Result<()> {
-        self.socket.set_receive_buffer_size(size).map_err(|e| net_err(e, "receive buffer size"))
-    }
-
-    /// The kernel send buffer size (`SO_SNDBUF`).
-    ///
-    /// ```no_run
-    /// # fn f(s: &wasio::net::UdpSocket) -> std::io::Result<()> { let _ = s.send_buffer_size()?; Ok(()) }
-    /// ```
-    pub fn send_buffer_size(&self) -> io::Result<u64> {
-        self.socket.get_send_buffer_size().map_err(|e| net_err(e, "send buffer size"))
-    }
-
-    /// Sets the kernel send buffer size; the host may clamp or round it, 0
-    /// is an `InvalidInput` error.
-    ///
-    /// ```no_run
-    /// # fn f(s: &wasio::net::UdpSocket) -> std::io::Result<()> { s.set_send_buffer_size(1 << 20) }
-    /// ```
-    pub fn set_send_buffer_size(&self, size: u64) -> io::Result<()> {
-        self.socket.set_send_buffer_size(size).map_err(|e| net_err(e, "send buffer size"))
-    }
-
     /// The bound address.
     ///
     /// ```no_run
@@ -207,3 +150,5 @@ impl UdpSocket {
         self.socket.get_remote_address().map(from_wasi).map_err(|e| net_err(e, "peer address"))
     }
 }
+
+super::socket_options!(UdpSocket, get_unicast_hop_limit, set_unicast_hop_limit);
