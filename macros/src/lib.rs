@@ -57,30 +57,7 @@ pub fn main(attr: TokenStream, item: TokenStream) -> TokenStream {
         #(#attrs)*
         #vis async fn #user_name() -> #output #body
 
-        #[doc(hidden)]
-        struct __WasioMain;
-
-        impl ::wasio::bindings::run::exports::wasi::cli::run::Guest for __WasioMain {
-            async fn run() -> ::core::result::Result<(), ()> {
-                let out = ::wasio::__private::run_main(#user_name()).await;
-                ::wasio::__private::main_result(out).await
-            }
-        }
-
-        // In test builds `#[wasio::test]`'s harness provides the export;
-        // `main` (and what only it calls) still counts as used.
-        #[cfg(not(test))]
-        ::wasio::bindings::run::__export_run!(__WasioMain);
-        #[cfg(test)]
-        const _: () = {
-            let _ = #user_name;
-        };
-
-        /// The WASI 0.2 entry point of a `bin` target; hosts run the
-        /// `wasi:cli/run@0.3` export instead.
-        #[allow(dead_code)]
-        #[cfg(not(test))]
-        fn main() {}
+        ::wasio::__main!(#user_name);
     }
     .into()
 }
@@ -123,19 +100,7 @@ pub fn test(attr: TokenStream, item: TokenStream) -> TokenStream {
         quote!()
     } else {
         quote! {
-            // Test builds only: a normal build of a bin with tests keeps
-            // `#[wasio::main]`'s export.
-            #[cfg(test)]
-            #[allow(clippy::undocumented_unsafe_blocks)]
-            const _: () = {
-                struct __WasioTestHarness;
-                impl ::wasio::bindings::run::exports::wasi::cli::run::Guest for __WasioTestHarness {
-                    async fn run() -> ::core::result::Result<(), ()> {
-                        ::wasio::__private::run_test_harness()
-                    }
-                }
-                ::wasio::bindings::run::__export_run!(__WasioTestHarness);
-            };
+            ::wasio::__test_harness!();
         }
     };
     quote! {

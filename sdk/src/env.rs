@@ -8,7 +8,12 @@
 
 pub use std::env::VarError;
 
+#[cfg(not(feature = "p2"))]
 use crate::bindings::wasi::cli::environment;
+#[cfg(feature = "p2")]
+mod environment {
+    pub(super) use wasip2::cli::environment::{get_arguments, get_environment, initial_cwd as get_initial_cwd};
+}
 use std::path::PathBuf;
 
 /// The program's arguments, the program name first (like `std::env::args`).

@@ -53,18 +53,27 @@
 
 extern crate self as wasio;
 
+// With the `p2` feature (WASI 0.2 hosts) the executor, clocks and timers,
+// random, cli (env, process, stdio) and `#[wasio::main]`/`#[wasio::test]`
+// are available; filesystem, sockets, HTTP and user WIT worlds are WASI 0.3
+// only so far.
+#[cfg(not(feature = "p2"))]
 pub mod bindings;
 pub mod env;
+#[cfg(not(feature = "p2"))]
 pub mod fs;
+#[cfg(not(feature = "p2"))]
 pub mod http;
-#[cfg(feature = "hyper")]
+#[cfg(all(feature = "hyper", not(feature = "p2")))]
 pub mod hyper;
 pub mod io;
+#[cfg(not(feature = "p2"))]
 pub mod net;
 pub mod process;
 pub mod rand;
 pub mod rt;
 pub mod time;
+#[cfg(not(feature = "p2"))]
 pub mod wit;
 
 pub use rt::{JoinError, JoinHandle, JoinSet, block_on, spawn, yield_now};
@@ -111,5 +120,93 @@ macro_rules! bindgen {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::io::flush_stdio;
-    pub use crate::rt::{main_result, run_main, run_test, run_test_harness};
+    #[cfg(feature = "p2")]
+    pub use crate::rt::block_main;
+    #[cfg(not(feature = "p2"))]
+    pub use crate::rt::run_test_harness;
+    pub use crate::rt::{main_result, run_main, run_test};
+}
+
+/// What `#[wasio::main]` adds next to the user's `async fn`: the
+/// `wasi:cli/run@0.3` export running it on wasio's executor.
+#[cfg(not(feature = "p2"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __main {
+    ($user:ident) => {
+        #[doc(hidden)]
+        struct __WasioMain;
+
+        impl $crate::bindings::run::exports::wasi::cli::run::Guest for __WasioMain {
+            async fn run() -> ::core::result::Result<(), ()> {
+                let out = $crate::__private::run_main($user()).await;
+                $crate::__private::main_result(out).await
+            }
+        }
+
+        // In test builds `#[wasio::test]`'s harness provides the export;
+        // `main` (and what only it calls) still counts as used.
+        #[cfg(not(test))]
+        $crate::bindings::run::__export_run!(__WasioMain);
+        #[cfg(test)]
+        const _: () = {
+            let _ = $user;
+        };
+
+        /// The WASI 0.2 entry point of a `bin` target; hosts run the
+        /// `wasi:cli/run@0.3` export instead.
+        #[allow(dead_code)]
+        #[cfg(not(test))]
+        fn main() {}
+    };
+}
+
+/// What `#[wasio::main]` adds under `p2`: a std `main` (which the
+/// `wasm32-wasip2` target exports as `wasi:cli/run@0.2`) that blocks on the
+/// user's `async fn`.
+#[cfg(feature = "p2")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __main {
+    ($user:ident) => {
+        #[cfg(not(test))]
+        fn main() {
+            $crate::__private::block_main($user())
+        }
+        #[cfg(test)]
+        const _: () = {
+            let _ = $user;
+        };
+    };
+}
+
+/// The test harness export the first `#[wasio::test]` adds: libtest runs
+/// inside an async `wasi:cli/run@0.3` task, where tests may block.
+#[cfg(not(feature = "p2"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __test_harness {
+    () => {
+        // Test builds only: a normal build of a bin with tests keeps
+        // `#[wasio::main]`'s export.
+        #[cfg(test)]
+        #[allow(clippy::undocumented_unsafe_blocks)]
+        const _: () = {
+            struct __WasioTestHarness;
+            impl $crate::bindings::run::exports::wasi::cli::run::Guest for __WasioTestHarness {
+                async fn run() -> ::core::result::Result<(), ()> {
+                    $crate::__private::run_test_harness()
+                }
+            }
+            $crate::bindings::run::__export_run!(__WasioTestHarness);
+        };
+    };
+}
+
+/// Under `p2` std's own test `main` runs the tests; each blocks on its body.
+#[cfg(feature = "p2")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __test_harness {
+    () => {};
 }

@@ -11,7 +11,14 @@
 //! wasio::rand::fill_secure(&mut nonce);
 //! ```
 
+#[cfg(not(feature = "p2"))]
 use crate::bindings::wasi::random::{insecure, insecure_seed, random};
+#[cfg(feature = "p2")]
+use wasip2::random::{insecure, random};
+#[cfg(feature = "p2")]
+mod insecure_seed {
+    pub(super) use wasip2::random::insecure_seed::insecure_seed as get_insecure_seed;
+}
 
 /// Fills `buf` from a source `get(max_len)` that may return fewer bytes
 /// than asked for.

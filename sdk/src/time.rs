@@ -18,7 +18,6 @@
 //! # }
 //! ```
 
-use crate::bindings::wasi::clocks::{monotonic_clock, system_clock};
 use crate::rt::timer::{self, Deadline};
 use futures_core::Stream;
 use std::fmt;
@@ -27,6 +26,38 @@ use std::ops::{Add, AddAssign, Sub, SubAssign};
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 use std::time::Duration;
+
+/// The host clocks, WASI 0.3 or (feature `p2`) WASI 0.2.
+#[cfg(not(feature = "p2"))]
+mod clock {
+    use crate::bindings::wasi::clocks::{monotonic_clock, system_clock};
+    pub(super) use monotonic_clock::{get_resolution as mono_resolution, now as mono_now};
+
+    pub(super) fn wall_now() -> (i64, u32) {
+        let i = system_clock::now();
+        (i.seconds, i.nanoseconds)
+    }
+
+    pub(super) fn wall_resolution() -> u64 {
+        system_clock::get_resolution()
+    }
+}
+
+#[cfg(feature = "p2")]
+mod clock {
+    pub(super) use monotonic_clock::{now as mono_now, resolution as mono_resolution};
+    use wasip2::clocks::{monotonic_clock, wall_clock};
+
+    pub(super) fn wall_now() -> (i64, u32) {
+        let d = wall_clock::now();
+        (i64::try_from(d.seconds).unwrap_or(i64::MAX), d.nanoseconds)
+    }
+
+    pub(super) fn wall_resolution() -> u64 {
+        let d = wall_clock::resolution();
+        d.seconds.saturating_mul(1_000_000_000).saturating_add(u64::from(d.nanoseconds))
+    }
+}
 
 fn nanos(d: Duration) -> u64 {
     u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
@@ -50,7 +81,7 @@ impl Instant {
     /// let now = wasio::time::Instant::now();
     /// ```
     pub fn now() -> Instant {
-        Instant(monotonic_clock::now())
+        Instant(clock::mono_now())
     }
 
     /// Time passed since `self` (zero if `self` is in the future).
@@ -120,7 +151,7 @@ impl Instant {
     /// println!("{:?}", wasio::time::Instant::resolution());
     /// ```
     pub fn resolution() -> Duration {
-        Duration::from_nanos(monotonic_clock::get_resolution())
+        Duration::from_nanos(clock::mono_resolution())
     }
 
     /// The raw WASI reading (nanoseconds from an arbitrary origin).
@@ -199,8 +230,8 @@ impl SystemTime {
     /// let t = wasio::time::SystemTime::now();
     /// ```
     pub fn now() -> SystemTime {
-        let i = system_clock::now();
-        SystemTime { seconds: i.seconds, nanoseconds: i.nanoseconds }
+        let (seconds, nanoseconds) = clock::wall_now();
+        SystemTime { seconds, nanoseconds }
     }
 
     /// Time since `earlier`, or `Err` with the difference if `earlier` is
@@ -235,7 +266,7 @@ impl SystemTime {
     /// println!("{:?}", wasio::time::SystemTime::resolution());
     /// ```
     pub fn resolution() -> Duration {
-        Duration::from_nanos(system_clock::get_resolution())
+        Duration::from_nanos(clock::wall_resolution())
     }
 }
 

@@ -30,9 +30,47 @@ pub fn workspace_root() -> PathBuf {
 
 /// Path of a built guest component: `target/wasm32-wasip2/release/<name>.wasm`.
 pub fn wasm_path(name: &str) -> PathBuf {
-    let target =
-        std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("target"));
-    target.join("wasm32-wasip2/release").join(format!("{name}.wasm"))
+    target_dir().join("wasm32-wasip2/release").join(format!("{name}.wasm"))
+}
+
+/// The cargo target directory: `$CARGO_TARGET_DIR`, else `target/`.
+pub fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from) {
+        Some(dir) if dir.is_absolute() => dir,
+        Some(dir) => workspace_root().join(dir),
+        None => workspace_root().join("target"),
+    }
+}
+
+/// Which WASI version a guest component was built for: 0.3 (the default)
+/// or 0.2 (wasio's `p2` feature, built by the test command into
+/// `target/p2`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    P3,
+    P2,
+}
+
+/// Both builds, for tests that run the same assertions on each.
+pub const BACKENDS: [Backend; 2] = [Backend::P3, Backend::P2];
+
+impl Backend {
+    /// Path of guest `name` built for this backend.
+    pub fn wasm(self, name: &str) -> PathBuf {
+        match self {
+            Backend::P3 => wasm_path(name),
+            Backend::P2 => target_dir().join("p2/wasm32-wasip2/release").join(format!("{name}.wasm")),
+        }
+    }
+
+    /// The exit status a program calling `wasio::process::exit(code)` ends
+    /// with: WASI 0.2 reports only success or failure (status 1).
+    pub fn exit_status(self, code: i32) -> i32 {
+        match self {
+            Backend::P2 if code != 0 => 1,
+            _ => code,
+        }
+    }
 }
 
 /// The engine every test shares.
@@ -474,10 +512,21 @@ pub fn wasmtime_cli() -> PathBuf {
 
 /// Runs `wasmtime run [flags] <example>.wasm [args]` with `stdin` piped in.
 pub fn run_cli(example: &str, flags: &[&str], args: &[&str], stdin: &[u8]) -> std::process::Output {
+    run_cli_in(Backend::P3, example, flags, args, stdin)
+}
+
+/// [`run_cli`] with the `backend` build of `example`.
+pub fn run_cli_in(
+    backend: Backend,
+    example: &str,
+    flags: &[&str],
+    args: &[&str],
+    stdin: &[u8],
+) -> std::process::Output {
     let mut child = std::process::Command::new(wasmtime_cli())
         .arg("run")
         .args(flags)
-        .arg(wasm_path(example))
+        .arg(backend.wasm(example))
         .args(args)
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())

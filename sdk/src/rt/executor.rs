@@ -1,19 +1,36 @@
 //! The executor: one [`CmTask`] per Component Model task, each with its own
 //! run queue and waitable set, and Rust tasks (async-task cells) that always
 //! run inside the Component Model task that owns them.
+//!
+//! With the `p2` feature (WASI 0.2) the same task layer runs on a
+//! `wasi:io/poll` loop instead (`executor/p2.rs`): one `CmTask` per
+//! `block_on`, and no waitable sets, wake streams or `wasip3_task` vtable.
 
+#[cfg(not(feature = "p2"))]
 use super::abi::{self, CallbackCode, EVENT_CANCEL, EVENT_NONE};
 use async_task::{Builder, Runnable};
 use futures_util::future::{AbortHandle, Abortable, Aborted};
 use std::cell::{Cell, RefCell};
-use std::collections::{BTreeMap, VecDeque};
+#[cfg(not(feature = "p2"))]
+use std::collections::BTreeMap;
+use std::collections::VecDeque;
+#[cfg(not(feature = "p2"))]
 use std::ffi::c_void;
 use std::future::Future;
+#[cfg(not(feature = "p2"))]
 use std::pin::Pin;
+#[cfg(not(feature = "p2"))]
 use std::ptr;
 use std::rc::Rc;
+#[cfg(not(feature = "p2"))]
 use wit_bindgen::{RawStreamReader, RawStreamWriter, StreamOps, UnitStreamOps};
 
+#[cfg(feature = "p2")]
+mod p2;
+#[cfg(feature = "p2")]
+pub(crate) use p2::{Registration, register_pollable};
+
+#[cfg(not(feature = "p2"))]
 /// How many Rust task polls one callback turn runs before it gives the host a
 /// chance to deliver events (`waitable-set.poll`) or to run other tasks
 /// (`yield`).
@@ -29,6 +46,7 @@ pub(crate) struct TaskMeta {
 }
 
 /// A waitable registered through the `wasip3_task` vtable.
+#[cfg(not(feature = "p2"))]
 struct Registered {
     callback: unsafe extern "C" fn(*mut c_void, u32),
     callback_ptr: *mut c_void,
@@ -37,6 +55,7 @@ struct Registered {
 /// The stream<unit> a sleeping Component Model task reads from so that a
 /// waker fired from another Component Model task (or a `block_on`) can wake
 /// it.
+#[cfg(not(feature = "p2"))]
 struct WakeStream {
     writer: RawStreamWriter<UnitStreamOps>,
     reader: RawStreamReader<UnitStreamOps>,
@@ -47,8 +66,10 @@ struct WakeStream {
 #[derive(Default)]
 pub(crate) struct CmTask {
     /// The waitable set, created on first use (0 = none yet).
+    #[cfg(not(feature = "p2"))]
     set: Cell<u32>,
     /// Waitables registered through the `wasip3_task` vtable, by handle.
+    #[cfg(not(feature = "p2"))]
     waitables: RefCell<BTreeMap<u32, Registered>>,
     /// Rust tasks ready to be polled.
     queue: RefCell<VecDeque<Runnable<TaskMeta>>>,
@@ -59,19 +80,18 @@ pub(crate) struct CmTask {
     /// The task started by the export itself (or by `block_on`).
     root: Cell<Option<u64>>,
     /// True while the host holds this task in `wait` with the wake stream armed.
+    #[cfg(not(feature = "p2"))]
     sleeping: Cell<bool>,
+    #[cfg(not(feature = "p2"))]
     wake: RefCell<Option<WakeStream>>,
     /// A read of `wake` is in flight (and joined to `set`).
+    #[cfg(not(feature = "p2"))]
     wake_reading: Cell<bool>,
 }
 
 impl std::fmt::Debug for CmTask {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CmTask")
-            .field("set", &self.set.get())
-            .field("tasks", &self.tasks.borrow().len())
-            .field("waitables", &self.waitables.borrow().len())
-            .finish()
+        f.debug_struct("CmTask").field("tasks", &self.tasks.borrow().len()).finish()
     }
 }
 
@@ -91,24 +111,32 @@ pub(crate) fn current() -> Option<Rc<CmTask>> {
 /// those other tasks' turns may have changed.
 pub(crate) fn preserving_context<R>(f: impl FnOnce() -> R) -> R {
     let saved_current = current();
+    #[cfg(feature = "p2")]
+    let out = f();
     // SAFETY: reading the current pointer by swapping in null and putting
     // it straight back; nothing runs in between.
+    #[cfg(not(feature = "p2"))]
     let saved_task = unsafe {
         let t = abi::wasip3_task_set(ptr::null_mut());
         abi::wasip3_task_set(t);
         t
     };
+    #[cfg(not(feature = "p2"))]
     let out = f();
     CURRENT.with(|c| *c.borrow_mut() = saved_current);
     // SAFETY: `saved_task` was installed by a caller frame that is still
     // live (we are running inside it), so it is still valid.
-    unsafe { abi::wasip3_task_set(saved_task) };
+    #[cfg(not(feature = "p2"))]
+    unsafe {
+        abi::wasip3_task_set(saved_task)
+    };
     out
 }
 
 fn schedule(runnable: Runnable<TaskMeta>) {
     let owner = runnable.metadata().owner.clone();
     owner.queue.borrow_mut().push_back(runnable);
+    #[cfg(not(feature = "p2"))]
     if owner.sleeping.replace(false) {
         owner.signal();
     }
@@ -147,6 +175,7 @@ impl TaskSlab {
         }
     }
 
+    #[cfg_attr(feature = "p2", allow(dead_code))]
     fn get(&self, id: u64) -> Option<&AbortHandle> {
         self.slots.get(id as usize).and_then(Option::as_ref)
     }
@@ -159,6 +188,7 @@ impl TaskSlab {
         self.live
     }
 
+    #[cfg_attr(feature = "p2", allow(dead_code))]
     fn is_empty(&self) -> bool {
         self.live == 0
     }
@@ -238,7 +268,10 @@ impl CmTask {
     pub(crate) fn live_tasks(&self) -> usize {
         self.tasks.borrow().len()
     }
+}
 
+#[cfg(not(feature = "p2"))]
+impl CmTask {
     fn waitable_set(&self) -> u32 {
         if self.set.get() == 0 {
             // SAFETY: creating a waitable set has no preconditions.
@@ -467,9 +500,11 @@ impl CmTask {
     }
 }
 
+#[cfg(not(feature = "p2"))]
 const BLOCKED: u32 = 0xffff_ffff;
 
 /// The `wasip3_task` vtable wasio installs for every turn.
+#[cfg(not(feature = "p2"))]
 static VTABLE: abi::Wasip3TaskVtableV3 = abi::Wasip3TaskVtableV3 {
     v2: abi::Wasip3TaskVtable {
         waitable_register: cabi_register,
@@ -480,6 +515,7 @@ static VTABLE: abi::Wasip3TaskVtableV3 = abi::Wasip3TaskVtableV3 {
     rust_spawn: Some(cabi_rust_spawn),
 };
 
+#[cfg(not(feature = "p2"))]
 /// # Safety
 /// `ptr` must be a `CmTask` pointer handed out by `enter` or `cabi_clone`.
 unsafe fn task_ref<'a>(ptr: *mut c_void) -> &'a CmTask {
@@ -488,6 +524,7 @@ unsafe fn task_ref<'a>(ptr: *mut c_void) -> &'a CmTask {
     unsafe { &*ptr.cast::<CmTask>() }
 }
 
+#[cfg(not(feature = "p2"))]
 unsafe extern "C" fn cabi_register(
     ptr: *mut c_void,
     waitable: u32,
@@ -498,11 +535,13 @@ unsafe extern "C" fn cabi_register(
     unsafe { task_ref(ptr) }.register(waitable, callback, callback_ptr)
 }
 
+#[cfg(not(feature = "p2"))]
 unsafe extern "C" fn cabi_unregister(ptr: *mut c_void, waitable: u32) -> *mut c_void {
     // SAFETY: bindings pass back the `ptr` of the installed (or cloned) task.
     unsafe { task_ref(ptr) }.unregister(waitable)
 }
 
+#[cfg(not(feature = "p2"))]
 unsafe extern "C" fn cabi_clone(ptr: *mut c_void) -> *mut c_void {
     // SAFETY: `ptr` came from `Rc::as_ptr` of a live `Rc<CmTask>`; the new
     // strong count is released by `cabi_drop`.
@@ -510,11 +549,13 @@ unsafe extern "C" fn cabi_clone(ptr: *mut c_void) -> *mut c_void {
     ptr
 }
 
+#[cfg(not(feature = "p2"))]
 unsafe extern "C" fn cabi_drop(ptr: *mut c_void) {
     // SAFETY: releases a count taken by `cabi_clone`.
     unsafe { Rc::decrement_strong_count(ptr.cast::<CmTask>().cast_const()) };
 }
 
+#[cfg(not(feature = "p2"))]
 unsafe fn cabi_rust_spawn(ptr: *mut c_void, task: Box<dyn Future<Output = ()>>) {
     // SAFETY: `ptr` is a live `Rc<CmTask>` pointer (see `cabi_clone`); taking
     // a new strong count makes an owned `Rc` for the spawn.

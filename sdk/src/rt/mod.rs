@@ -37,6 +37,7 @@
 //! future or stream operation; timers (one host wait for the earliest
 //! deadline) build on the same path.
 
+#[cfg(not(feature = "p2"))]
 mod abi;
 mod executor;
 mod task;
@@ -44,8 +45,12 @@ pub(crate) mod timer;
 
 pub use task::{JoinError, JoinHandle, JoinSet, block_on, spawn, yield_now};
 
+#[cfg(not(feature = "p2"))]
 use executor::CmTask;
+#[cfg(feature = "p2")]
+pub(crate) use executor::{Registration, register_pollable};
 use std::future::Future;
+#[cfg(not(feature = "p2"))]
 use std::rc::Rc;
 
 /// The runtime module that wasio's generated bindings use
@@ -60,6 +65,7 @@ use std::rc::Rc;
 #[doc(hidden)]
 pub use wit_bindgen::generate as __generate;
 
+#[cfg(not(feature = "p2"))]
 #[doc(hidden)]
 pub mod bindgen_rt {
     pub use wit_bindgen::rt::*;
@@ -73,6 +79,7 @@ pub mod bindgen_rt {
 
 /// Entry point of an async-lifted export: runs `task` as the root of a new
 /// Component Model task. Called by generated bindings.
+#[cfg(not(feature = "p2"))]
 #[doc(hidden)]
 pub fn start_task(task: impl Future<Output = ()> + 'static) -> i32 {
     let cm = CmTask::new();
@@ -94,6 +101,7 @@ pub fn start_task(task: impl Future<Output = ()> + 'static) -> i32 {
 /// # Safety
 /// Must only be called by the host as the callback of a task started by
 /// [`start_task`].
+#[cfg(not(feature = "p2"))]
 #[doc(hidden)]
 pub unsafe fn callback(event0: u32, event1: u32, event2: u32) -> u32 {
     // SAFETY: `start_task` stored a strong `Rc<CmTask>` in context slot 0 of
@@ -132,6 +140,9 @@ pub async fn run_main<T>(main: impl Future<Output = T>) -> T {
 /// any guard lives, the host holds new calls of this instance's async
 /// exports.
 ///
+/// With the `p2` feature (WASI 0.2) export calls never overlap, so the guard
+/// (and [`concurrency_limit`]) has nothing to hold back and does nothing.
+///
 /// ```no_run
 /// # async fn f() {
 /// let guard = wasio::rt::Backpressure::new();
@@ -148,7 +159,10 @@ impl Backpressure {
     /// Increments the instance's backpressure counter until dropped.
     pub fn new() -> Backpressure {
         // SAFETY: `backpressure.inc` has no preconditions; `Drop` pairs it.
-        unsafe { abi::backpressure_inc() };
+        #[cfg(not(feature = "p2"))]
+        unsafe {
+            abi::backpressure_inc()
+        };
         Backpressure { _private: () }
     }
 }
@@ -162,7 +176,10 @@ impl Default for Backpressure {
 impl Drop for Backpressure {
     fn drop(&mut self) {
         // SAFETY: pairs the `inc` of `new`.
-        unsafe { abi::backpressure_dec() };
+        #[cfg(not(feature = "p2"))]
+        unsafe {
+            abi::backpressure_dec()
+        };
     }
 }
 
@@ -273,10 +290,25 @@ pub async fn main_result(out: impl MainResult) -> Result<(), ()> {
     report.map_err(|_| ())
 }
 
+/// `#[wasio::main]` under `p2`: blocks on `main`, reports its result like
+/// the WASI 0.3 export does, and exits with status 1 on an `Err`.
+#[cfg(feature = "p2")]
+#[doc(hidden)]
+pub fn block_main<T: MainResult>(main: impl Future<Output = T>) {
+    let result = block_on(async {
+        let out = run_main(main).await;
+        main_result(out).await
+    });
+    if result.is_err() {
+        std::process::exit(1);
+    }
+}
+
 /// Runs one `#[wasio::test]` body to completion (on its own executor, see
 /// [`block_on`]) and fails the test on an `Err`.
 #[doc(hidden)]
 pub fn run_test<T: MainResult>(test: impl Future<Output = T>) {
+    #[cfg(not(feature = "p2"))]
     assert!(
         executor::current().is_some(),
         "#[wasio::test] needs the test binary started through its `wasi:cli/run@0.3` export: \
@@ -289,6 +321,7 @@ pub fn run_test<T: MainResult>(test: impl Future<Output = T>) {
 
 /// The `wasi:cli/run@0.3` export of a test binary: runs the libtest
 /// harness (std's `main`) inside this async task, so tests may block.
+#[cfg(not(feature = "p2"))]
 #[doc(hidden)]
 #[allow(clippy::result_unit_err)]
 pub fn run_test_harness() -> Result<(), ()> {

@@ -8,20 +8,35 @@
 //! woken too, so it arms the next wait in its own Component Model task. A
 //! Component Model task with nothing left to run hands the wait over the
 //! same way instead of staying alive for it.
+//!
+//! With the `p2` feature the executor's poll loop does the waiting instead:
+//! it adds one `subscribe-instant` pollable for [`earliest`] to each
+//! `wasi:io/poll.poll` and calls [`fire_due`] afterwards.
 
+#[cfg(not(feature = "p2"))]
 use super::executor::{self, CmTask};
+#[cfg(not(feature = "p2"))]
 use crate::bindings::wasi::clocks::monotonic_clock;
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
+#[cfg(not(feature = "p2"))]
 use std::future::Future;
+#[cfg(not(feature = "p2"))]
 use std::pin::Pin;
+#[cfg(not(feature = "p2"))]
 use std::rc::Rc;
+#[cfg(not(feature = "p2"))]
 use std::sync::Arc;
-use std::task::{Context, Poll, Wake, Waker};
+#[cfg(not(feature = "p2"))]
+use std::task::Wake;
+use std::task::{Context, Poll, Waker};
+#[cfg(feature = "p2")]
+use wasip2::clocks::monotonic_clock;
 
 /// A timer's key: deadline (monotonic ns) and a unique id.
 pub(crate) type TimerKey = (u64, u64);
 
+#[cfg(not(feature = "p2"))]
 struct Armed {
     deadline: u64,
     owner: *const CmTask,
@@ -32,6 +47,7 @@ struct Armed {
 struct Timers {
     entries: BTreeMap<TimerKey, Waker>,
     next_id: u64,
+    #[cfg(not(feature = "p2"))]
     armed: Option<Armed>,
 }
 
@@ -73,20 +89,56 @@ pub(crate) fn register(key: Option<TimerKey>, deadline: u64, waker: &Waker) -> T
 /// for the earliest remaining deadline (the task woken to re-arm may have
 /// found its own deadline already passed).
 pub(crate) fn deregister(key: TimerKey) {
-    let (cancelled, others) = TIMERS.with(|t| {
+    #[cfg(not(feature = "p2"))]
+    {
+        let (cancelled, others) = TIMERS.with(|t| {
+            let mut t = t.borrow_mut();
+            t.entries.remove(&key);
+            if t.entries.is_empty() { (t.armed.take(), false) } else { (None, true) }
+        });
+        // Dropping the wait cancels the host call; done outside the borrow.
+        drop(cancelled);
+        if others {
+            arm();
+        }
+    }
+    #[cfg(feature = "p2")]
+    TIMERS.with(|t| t.borrow_mut().entries.remove(&key));
+}
+
+/// The earliest pending deadline (the poll loop waits for it).
+#[cfg(feature = "p2")]
+pub(crate) fn earliest() -> Option<u64> {
+    TIMERS.with(|t| t.borrow().entries.keys().next().map(|k| k.0))
+}
+
+/// Counts one host wait (a `subscribe-instant` pollable) for diagnostics.
+#[cfg(feature = "p2")]
+pub(crate) fn count_wait() {
+    WAITS_STARTED.with(|w| w.set(w.get() + 1));
+}
+
+/// Wakes every expired timer, in deadline order.
+#[cfg(feature = "p2")]
+pub(crate) fn fire_due() {
+    let now = now();
+    let expired: Vec<Waker> = TIMERS.with(|t| {
         let mut t = t.borrow_mut();
-        t.entries.remove(&key);
-        if t.entries.is_empty() { (t.armed.take(), false) } else { (None, true) }
+        let later = t.entries.split_off(&(now + 1, 0));
+        std::mem::replace(&mut t.entries, later).into_values().collect()
     });
-    // Dropping the wait cancels the host call; done outside the borrow.
-    drop(cancelled);
-    if others {
-        arm();
+    for w in expired {
+        w.wake();
     }
 }
 
+/// Under `p2` the poll loop waits for the earliest deadline: nothing to arm.
+#[cfg(feature = "p2")]
+fn arm() {}
+
 /// Makes sure a host wait is pending for the earliest deadline, started by
 /// the current task. Must run inside a turn.
+#[cfg(not(feature = "p2"))]
 fn arm() {
     let Some(cm) = executor::current() else { return };
     let stale = TIMERS.with(|t| {
@@ -113,6 +165,7 @@ fn arm() {
 
 /// Wakes every expired timer (in deadline order) and the task of the
 /// earliest remaining one, which re-arms the host wait.
+#[cfg(not(feature = "p2"))]
 fn fire() {
     let done = TIMERS.with(|t| t.borrow_mut().armed.take());
     drop(done);
@@ -135,8 +188,10 @@ fn fire() {
 }
 
 /// The waker of the host wait: runs [`fire`] when the wait completes.
+#[cfg(not(feature = "p2"))]
 struct FireWaker;
 
+#[cfg(not(feature = "p2"))]
 impl Wake for FireWaker {
     fn wake(self: Arc<Self>) {
         // Completion is only delivered in the owner's turn; let the subtask
@@ -153,6 +208,7 @@ impl Wake for FireWaker {
 /// Called when Component Model task `cm` has no tasks left: if it holds the
 /// host wait, cancel it and wake the earliest timer's task to re-arm it, so
 /// `cm` can exit.
+#[cfg(not(feature = "p2"))]
 pub(crate) fn hand_over(cm: &CmTask) {
     let held = TIMERS.with(|t| {
         let mut t = t.borrow_mut();

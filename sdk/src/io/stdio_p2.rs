@@ -1,0 +1,362 @@
+//! Standard I/O over WASI 0.2 `wasi:cli` streams (feature `p2`): the
+//! `input-stream`/`output-stream` of the instance, read and written without
+//! blocking, and waited on through the executor's `wasi:io/poll` loop.
+
+use crate::rt::{Registration, register_pollable};
+use futures_io::{AsyncBufRead, AsyncRead, AsyncWrite};
+use std::cell::RefCell;
+use std::io;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll};
+use wasip2::cli;
+use wasip2::io::streams::{InputStream, OutputStream, StreamError};
+
+/// How much one read asks the host for.
+const READ_CHUNK: u64 = 64 * 1024;
+
+fn stream_error(e: StreamError, what: &str) -> io::Error {
+    match e {
+        StreamError::Closed => io::Error::new(io::ErrorKind::BrokenPipe, format!("{what}: stream closed")),
+        StreamError::LastOperationFailed(err) => io::Error::other(format!("{what}: {}", err.to_debug_string())),
+    }
+}
+
+/// The instance's stdin stream, shared by every [`Stdin`] handle. The
+/// registration is declared first, so its pollable is dropped before the
+/// stream it was subscribed to.
+struct Input {
+    waiting: Option<Registration>,
+    stream: InputStream,
+    eof: bool,
+}
+
+thread_local! {
+    static STDIN: RefCell<Option<Rc<RefCell<Input>>>> = const { RefCell::new(None) };
+    static STDOUT: RefCell<Option<Rc<RefCell<Output>>>> = const { RefCell::new(None) };
+    static STDERR: RefCell<Option<Rc<RefCell<Output>>>> = const { RefCell::new(None) };
+}
+
+/// A handle to the instance's standard input; see [`stdin`]. Each handle
+/// keeps what it has read but not yet consumed.
+///
+/// ```no_run
+/// use futures_util::io::AsyncBufReadExt;
+/// # async fn f() -> std::io::Result<()> {
+/// let mut first = String::new();
+/// wasio::io::stdin().read_line(&mut first).await?;
+/// # Ok(()) }
+/// ```
+pub struct Stdin {
+    inner: Rc<RefCell<Input>>,
+    buf: Vec<u8>,
+    pos: usize,
+}
+
+/// The instance's standard input (`wasi:cli/stdin`).
+///
+/// ```no_run
+/// use futures_util::io::AsyncReadExt;
+/// # async fn f() -> std::io::Result<()> {
+/// let mut all = Vec::new();
+/// wasio::io::stdin().read_to_end(&mut all).await?;
+/// # Ok(()) }
+/// ```
+pub fn stdin() -> Stdin {
+    let inner = STDIN.with(|s| {
+        s.borrow_mut()
+            .get_or_insert_with(|| {
+                Rc::new(RefCell::new(Input { waiting: None, stream: cli::stdin::get_stdin(), eof: false }))
+            })
+            .clone()
+    });
+    Stdin { inner, buf: Vec::new(), pos: 0 }
+}
+
+impl std::fmt::Debug for Stdin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Stdin").field("buffered", &(self.buf.len() - self.pos)).finish()
+    }
+}
+
+impl AsyncRead for Stdin {
+    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, out: &mut [u8]) -> Poll<io::Result<usize>> {
+        if out.is_empty() {
+            return Poll::Ready(Ok(0));
+        }
+        let avail = match self.as_mut().poll_fill_buf(cx) {
+            Poll::Ready(Ok(avail)) => avail,
+            Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+            Poll::Pending => return Poll::Pending,
+        };
+        let n = avail.len().min(out.len());
+        out[..n].copy_from_slice(&avail[..n]);
+        self.consume(n);
+        Poll::Ready(Ok(n))
+    }
+}
+
+impl AsyncBufRead for Stdin {
+    fn poll_fill_buf(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<&[u8]>> {
+        let this = self.get_mut();
+        if this.pos >= this.buf.len() {
+            let mut input = this.inner.borrow_mut();
+            loop {
+                if input.eof {
+                    this.buf.clear();
+                    this.pos = 0;
+                    break;
+                }
+                match input.stream.read(READ_CHUNK) {
+                    Ok(bytes) if !bytes.is_empty() => {
+                        input.waiting = None;
+                        this.buf = bytes;
+                        this.pos = 0;
+                        break;
+                    }
+                    Ok(_) => {
+                        // Nothing yet: wait until the stream is readable.
+                        input.waiting = None;
+                        let pollable = input.stream.subscribe();
+                        input.waiting = Some(register_pollable(pollable, cx.waker()));
+                        return Poll::Pending;
+                    }
+                    Err(StreamError::Closed) => {
+                        input.waiting = None;
+                        input.eof = true;
+                    }
+                    Err(e) => return Poll::Ready(Err(stream_error(e, "stdin"))),
+                }
+            }
+        }
+        Poll::Ready(Ok(&this.buf[this.pos..]))
+    }
+
+    fn consume(self: Pin<&mut Self>, amt: usize) {
+        let this = self.get_mut();
+        this.pos = (this.pos + amt).min(this.buf.len());
+    }
+}
+
+/// The instance's stdout or stderr stream, shared by its handles.
+struct Output {
+    waiting: Option<Registration>,
+    stream: Option<OutputStream>,
+    /// A `flush` was requested and has not completed yet.
+    flushing: bool,
+}
+
+impl Output {
+    /// Waits until the host accepts more bytes (or, after a flush, until
+    /// the flush is done); returns how many it accepts.
+    fn poll_ready(&mut self, cx: &mut Context<'_>, what: &str) -> Poll<io::Result<u64>> {
+        let Some(stream) = &self.stream else {
+            return Poll::Ready(Err(io::Error::new(io::ErrorKind::BrokenPipe, format!("{what} is closed"))));
+        };
+        match stream.check_write() {
+            Ok(0) => {
+                self.waiting = None;
+                let pollable = stream.subscribe();
+                self.waiting = Some(register_pollable(pollable, cx.waker()));
+                Poll::Pending
+            }
+            Ok(n) => {
+                self.waiting = None;
+                Poll::Ready(Ok(n))
+            }
+            Err(e) => Poll::Ready(Err(stream_error(e, what))),
+        }
+    }
+
+    fn poll_write(&mut self, cx: &mut Context<'_>, buf: &[u8], what: &str) -> Poll<io::Result<usize>> {
+        if buf.is_empty() {
+            return Poll::Ready(Ok(0));
+        }
+        let permit = match self.poll_ready(cx, what) {
+            Poll::Ready(Ok(n)) => n,
+            Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+            Poll::Pending => return Poll::Pending,
+        };
+        let n = buf.len().min(usize::try_from(permit).unwrap_or(usize::MAX));
+        let Some(stream) = &self.stream else { return Poll::Ready(Ok(0)) };
+        stream.write(&buf[..n]).map_err(|e| stream_error(e, what))?;
+        Poll::Ready(Ok(n))
+    }
+
+    fn poll_flush(&mut self, cx: &mut Context<'_>, what: &str) -> Poll<io::Result<()>> {
+        if self.stream.is_none() {
+            return Poll::Ready(Ok(()));
+        }
+        if !self.flushing {
+            if let Some(stream) = &self.stream {
+                stream.flush().map_err(|e| stream_error(e, what))?;
+            }
+            self.flushing = true;
+        }
+        match self.poll_ready(cx, what) {
+            Poll::Ready(r) => {
+                self.flushing = false;
+                Poll::Ready(r.map(|_| ()))
+            }
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+/// Which standard output stream a [`StdWriter`] writes to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Which {
+    Out,
+    Err,
+}
+
+impl Which {
+    fn name(self) -> &'static str {
+        match self {
+            Which::Out => "stdout",
+            Which::Err => "stderr",
+        }
+    }
+}
+
+/// A handle to the instance's stdout or stderr; see [`stdout`], [`stderr`].
+///
+/// ```no_run
+/// use futures_util::io::AsyncWriteExt;
+/// # async fn f() -> std::io::Result<()> {
+/// let mut err = wasio::io::stderr();
+/// err.write_all(b"warning\n").await?;
+/// err.flush().await?;
+/// # Ok(()) }
+/// ```
+pub struct StdWriter {
+    which: Which,
+    inner: Rc<RefCell<Output>>,
+}
+
+/// The standard output handle type.
+pub type Stdout = StdWriter;
+/// The standard error handle type.
+pub type Stderr = StdWriter;
+
+fn std_writer(which: Which) -> StdWriter {
+    let slot = match which {
+        Which::Out => &STDOUT,
+        Which::Err => &STDERR,
+    };
+    let inner = slot.with(|s| {
+        let mut s = s.borrow_mut();
+        match s.as_ref() {
+            Some(o) if o.borrow().stream.is_some() => o.clone(),
+            _ => {
+                let stream = match which {
+                    Which::Out => cli::stdout::get_stdout(),
+                    Which::Err => cli::stderr::get_stderr(),
+                };
+                let o = Rc::new(RefCell::new(Output { waiting: None, stream: Some(stream), flushing: false }));
+                *s = Some(o.clone());
+                o
+            }
+        }
+    });
+    StdWriter { which, inner }
+}
+
+/// The instance's standard output (`wasi:cli/stdout`).
+///
+/// ```no_run
+/// use futures_util::io::AsyncWriteExt;
+/// # async fn f() -> std::io::Result<()> {
+/// wasio::io::stdout().write_all(b"done\n").await?;
+/// # Ok(()) }
+/// ```
+pub fn stdout() -> Stdout {
+    std_writer(Which::Out)
+}
+
+/// The instance's standard error (`wasi:cli/stderr`).
+///
+/// ```no_run
+/// use futures_util::io::AsyncWriteExt;
+/// # async fn f() -> std::io::Result<()> {
+/// wasio::io::stderr().write_all(b"failed\n").await?;
+/// # Ok(()) }
+/// ```
+pub fn stderr() -> Stderr {
+    std_writer(Which::Err)
+}
+
+impl Clone for StdWriter {
+    fn clone(&self) -> Self {
+        StdWriter { which: self.which, inner: self.inner.clone() }
+    }
+}
+
+impl std::fmt::Debug for StdWriter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StdWriter").field("stream", &self.which).finish()
+    }
+}
+
+impl AsyncWrite for StdWriter {
+    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        self.inner.borrow_mut().poll_write(cx, buf, self.which.name())
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.inner.borrow_mut().poll_flush(cx, self.which.name())
+    }
+
+    /// Flushes, then closes the stream for every handle; a later
+    /// [`stdout`]/[`stderr`] call opens it again.
+    fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let mut inner = self.inner.borrow_mut();
+        match inner.poll_flush(cx, self.which.name()) {
+            Poll::Ready(r) => {
+                inner.waiting = None;
+                inner.stream = None;
+                Poll::Ready(r)
+            }
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+/// Flushes and closes stdout and stderr if they were used. Called by
+/// `#[wasio::main]` after `main`.
+#[doc(hidden)]
+pub async fn flush_stdio() {
+    use futures_util::io::AsyncWriteExt;
+    for (slot, which) in [(&STDOUT, Which::Out), (&STDERR, Which::Err)] {
+        if slot.with(|s| s.borrow().as_ref().is_some_and(|o| o.borrow().stream.is_some())) {
+            let _ = std_writer(which).close().await;
+        }
+    }
+}
+
+/// Whether stdin is a terminal (`wasi:cli/terminal-stdin`).
+///
+/// ```no_run
+/// let interactive = wasio::io::stdin_is_terminal();
+/// ```
+pub fn stdin_is_terminal() -> bool {
+    cli::terminal_stdin::get_terminal_stdin().is_some()
+}
+
+/// Whether stdout is a terminal (`wasi:cli/terminal-stdout`).
+///
+/// ```no_run
+/// let color = wasio::io::stdout_is_terminal();
+/// ```
+pub fn stdout_is_terminal() -> bool {
+    cli::terminal_stdout::get_terminal_stdout().is_some()
+}
+
+/// Whether stderr is a terminal (`wasi:cli/terminal-stderr`).
+///
+/// ```no_run
+/// let color = wasio::io::stderr_is_terminal();
+/// ```
+pub fn stderr_is_terminal() -> bool {
+    cli::terminal_stderr::get_terminal_stderr().is_some()
+}

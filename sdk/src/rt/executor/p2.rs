@@ -1,0 +1,153 @@
+//! The WASI 0.2 reactor: leaf futures register `wasi:io/poll` pollables
+//! with the waker to wake; when no task is ready, the executor calls
+//! `poll` on every registered pollable (plus one `subscribe-instant`
+//! pollable for the earliest timer) and wakes the tasks whose pollables
+//! are ready.
+
+use super::CmTask;
+use crate::rt::timer;
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::task::Waker;
+use wasip2::clocks::monotonic_clock;
+use wasip2::io::poll::{Pollable, poll};
+
+struct Entry {
+    pollable: Pollable,
+    waker: Waker,
+    /// Ready already reported: left out of later `poll` calls until its
+    /// owner replaces or drops the registration.
+    fired: bool,
+}
+
+#[derive(Default)]
+struct Registry {
+    slots: Vec<Option<Entry>>,
+    free: Vec<usize>,
+}
+
+thread_local! {
+    static REGISTRY: RefCell<Registry> = RefCell::default();
+}
+
+/// A registered pollable; dropping it drops the pollable (before the
+/// resource it was subscribed to, if the owner declares it first).
+#[derive(Debug)]
+pub(crate) struct Registration(usize);
+
+/// Registers `pollable`: `waker` is woken once it is ready.
+pub(crate) fn register_pollable(pollable: Pollable, waker: &Waker) -> Registration {
+    REGISTRY.with(|r| {
+        let mut r = r.borrow_mut();
+        let entry = Some(Entry { pollable, waker: waker.clone(), fired: false });
+        match r.free.pop() {
+            Some(i) => {
+                r.slots[i] = entry;
+                Registration(i)
+            }
+            None => {
+                r.slots.push(entry);
+                Registration(r.slots.len() - 1)
+            }
+        }
+    })
+}
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        let entry = REGISTRY.with(|r| {
+            let mut r = r.borrow_mut();
+            let entry = r.slots.get_mut(self.0).and_then(Option::take);
+            r.free.push(self.0);
+            entry
+        });
+        // The pollable is dropped outside the borrow.
+        drop(entry);
+    }
+}
+
+/// Blocks in `wasi:io/poll.poll` until a registered pollable or the
+/// earliest timer is ready, then wakes their tasks. Returns false if there
+/// is nothing to wait for.
+fn wait() -> bool {
+    let deadline = timer::earliest();
+    let timer_pollable = deadline.map(|d| {
+        timer::count_wait();
+        monotonic_clock::subscribe_instant(d)
+    });
+    let woken: Vec<Waker> = REGISTRY.with(|r| {
+        let mut r = r.borrow_mut();
+        let mut index = Vec::new();
+        let mut list: Vec<&Pollable> = Vec::new();
+        for (i, slot) in r.slots.iter().enumerate() {
+            if let Some(e) = slot
+                && !e.fired
+            {
+                index.push(i);
+                list.push(&e.pollable);
+            }
+        }
+        if let Some(p) = &timer_pollable {
+            list.push(p);
+        }
+        if list.is_empty() {
+            return Vec::new();
+        }
+        let ready = poll(&list);
+        drop(list);
+        let mut woken = Vec::new();
+        for k in ready {
+            if let Some(&i) = index.get(k as usize)
+                && let Some(e) = r.slots[i].as_mut()
+            {
+                e.fired = true;
+                woken.push(e.waker.clone());
+            }
+        }
+        woken
+    });
+    let waited = !woken.is_empty() || timer_pollable.is_some();
+    drop(timer_pollable);
+    timer::fire_due();
+    for w in woken {
+        w.wake();
+    }
+    waited
+}
+
+impl CmTask {
+    /// Runs `self`'s tasks until `done()` holds, polling the host whenever
+    /// none is ready.
+    ///
+    /// # Panics
+    /// If no task is ready and nothing (no pollable, no timer) could ever
+    /// make one ready: the program would hang forever.
+    pub(crate) fn drive_until(self: &Rc<Self>, mut done: impl FnMut() -> bool) {
+        loop {
+            self.run_ready();
+            if done() {
+                return;
+            }
+            if !self.queue.borrow().is_empty() {
+                continue;
+            }
+            assert!(wait(), "wasio: every task is waiting and nothing can wake any of them (deadlock)");
+        }
+    }
+
+    /// Polls the ready tasks (with `self` as the current task) until the
+    /// queue is empty.
+    fn run_ready(self: &Rc<Self>) {
+        let prev = super::CURRENT.with(|c| c.borrow_mut().replace(self.clone()));
+        loop {
+            let next = self.queue.borrow_mut().pop_front();
+            match next {
+                Some(runnable) => {
+                    runnable.run();
+                }
+                None => break,
+            }
+        }
+        super::CURRENT.with(|c| *c.borrow_mut() = prev);
+    }
+}
