@@ -89,6 +89,25 @@ row("cold build of hello, empty target dir (s)", med("wasio", "cold_build_s"), m
 
 lines += [
     "",
+    "WASI 0.2 builds: the same handlers built with wasio's `p2` feature, against",
+    "wstd 0.6 (a WASI 0.2 library), in the same run.",
+    "",
+    "| benchmark | wasio p2 | wstd 0.6 | wasio p2 / wstd |",
+    "| --- | --- | --- | --- |",
+]
+for what, label, digits in [
+    ("rps", "HTTP hello requests/s", 0),
+    ("p50", "HTTP hello latency p50 (ms)", 2),
+    ("p99", "HTTP hello latency p99 (ms)", 2),
+    ("echo_mbps", "HTTP echo of 64 MiB (MB/s)", 0),
+    ("size_http", "`.wasm` size, HTTP hello (bytes)", 0),
+    ("size_echo", "`.wasm` size, HTTP echo (bytes)", 0),
+]:
+    a, b = med("wasio-p2", what), med("wstd", what)
+    lines.append(f"| {label} | {fmt(a, digits)} | {fmt(b, digits)} | {ratio(a, b)} |")
+
+lines += [
+    "",
     "TCP ceiling: a native tokio echo server did "
     f"{fmt(med('tokio', 'mbps'), 0)} MB/s ({ratio(med('wasio', 'mbps'), med('tokio', 'mbps'))} for wasio) and "
     f"{fmt(med('tokio', 'cps'), 0)} connections/s ({ratio(med('wasio', 'cps'), med('tokio', 'cps'))}).",

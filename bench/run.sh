@@ -16,6 +16,10 @@ for tool in wrk curl; do
         (apt-get install -y -q "$tool" || (apt-get update -q && apt-get install -y -q "$tool")) >&2
     fi
 done
+# wasio's WASI 0.2 builds (feature p2), compared with wstd (also WASI 0.2).
+W2=target/p2/wasm32-wasip2/release
+CARGO_TARGET_DIR=target/p2 cargo build --locked --target wasm32-wasip2 --release \
+    -p bench-http-wasio -p http-echo --features wasio/p2 >&2
 cargo build --locked --release -p bench-loadgen >&2
 # The fuel runner shares the test suite's embedded-Wasmtime build.
 cargo test --locked -p wasio-tests --no-run >&2
@@ -90,9 +94,11 @@ done
 # 64 MiB body with curl (the echoed length is checked).
 head -c $((64 * 1048576)) /dev/urandom > "$TMP/body.bin"
 for round in $(seq "$ROUNDS"); do
-    for who in wasio raw wstd; do
+    for who in wasio raw wstd wasio-p2; do
+        hello_wasm="$W/bench_http_$who.wasm"
+        [ "$who" = wasio-p2 ] && hello_wasm="$W2/bench_http_wasio.wasm"
         port="$(free_port)"
-        "$WASMTIME" serve -Scli --addr "127.0.0.1:$port" "$W/bench_http_$who.wasm" >/dev/null 2>&1 &
+        "$WASMTIME" serve -Scli --addr "127.0.0.1:$port" "$hello_wasm" >/dev/null 2>&1 &
         pid=$!
         wait_port "$port"
         wrk -t2 -c32 -d5s --latency "http://127.0.0.1:$port/" > "$TMP/wrk.out"
@@ -102,6 +108,7 @@ for round in $(seq "$ROUNDS"); do
 
         echo_wasm="$W/bench_http_echo_$who.wasm"
         [ "$who" = wasio ] && echo_wasm="$W/http-echo.wasm"
+        [ "$who" = wasio-p2 ] && echo_wasm="$W2/http-echo.wasm"
         port="$(free_port)"
         "$WASMTIME" serve -Scli --addr "127.0.0.1:$port" "$echo_wasm" >/dev/null 2>&1 &
         pid=$!
@@ -120,6 +127,8 @@ for who in wasio raw wstd; do
     echo "$who size_http $(size "bench_http_$who")" >> "$OUT"
 done
 echo "wasio size_echo $(size http-echo)" >> "$OUT"
+echo "wasio-p2 size_http $(stat -c %s "$W2/bench_http_wasio.wasm")" >> "$OUT"
+echo "wasio-p2 size_echo $(stat -c %s "$W2/http-echo.wasm")" >> "$OUT"
 echo "raw size_echo $(size bench_http_echo_raw)" >> "$OUT"
 echo "wstd size_echo $(size bench_http_echo_wstd)" >> "$OUT"
 echo "wasio size_tcp $(size tcp-echo)" >> "$OUT"

@@ -142,27 +142,7 @@ pub fn http_handler(attr: TokenStream, item: TokenStream) -> TokenStream {
     quote! {
         #func
 
-        #[doc(hidden)]
-        struct __WasioHttpHandler;
-
-        impl ::wasio::bindings::http_service::exports::wasi::http::handler::Guest for __WasioHttpHandler {
-            async fn handle(
-                request: ::wasio::bindings::wasi::http::types::Request,
-            ) -> ::core::result::Result<
-                ::wasio::bindings::wasi::http::types::Response,
-                ::wasio::bindings::wasi::http::types::ErrorCode,
-            > {
-                ::wasio::http::__private::serve(request, #name).await
-            }
-        }
-
-        ::wasio::bindings::http_service::__export_http_service!(__WasioHttpHandler);
-
-        /// The WASI 0.2 entry point of a `bin` target (unused by
-        /// `wasmtime serve`).
-        #[allow(dead_code)]
-        #[cfg(not(test))]
-        fn main() {}
+        ::wasio::__http_handler!(#name);
     }
     .into()
 }

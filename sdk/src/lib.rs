@@ -54,15 +54,14 @@
 extern crate self as wasio;
 
 // With the `p2` feature (WASI 0.2 hosts) the executor, clocks and timers,
-// random, cli (env, process, stdio) and `#[wasio::main]`/`#[wasio::test]`
-// are available; filesystem, sockets, HTTP and user WIT worlds are WASI 0.3
-// only so far.
+// random, cli (env, process, stdio), `#[wasio::main]`/`#[wasio::test]` and
+// HTTP handlers are available; filesystem, sockets, the HTTP client and
+// user WIT worlds are WASI 0.3 only so far.
 #[cfg(not(feature = "p2"))]
 pub mod bindings;
 pub mod env;
 #[cfg(not(feature = "p2"))]
 pub mod fs;
-#[cfg(not(feature = "p2"))]
 pub mod http;
 #[cfg(all(feature = "hyper", not(feature = "p2")))]
 pub mod hyper;
@@ -125,6 +124,66 @@ pub mod __private {
     #[cfg(not(feature = "p2"))]
     pub use crate::rt::run_test_harness;
     pub use crate::rt::{main_result, run_main, run_test};
+    #[cfg(feature = "p2")]
+    pub use wasip2;
+}
+
+/// What `#[wasio::http::handler]` adds next to the user's handler: the
+/// `wasi:http/handler@0.3` export.
+#[cfg(not(feature = "p2"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __http_handler {
+    ($name:ident) => {
+        #[doc(hidden)]
+        struct __WasioHttpHandler;
+
+        impl $crate::bindings::http_service::exports::wasi::http::handler::Guest for __WasioHttpHandler {
+            async fn handle(
+                request: $crate::bindings::wasi::http::types::Request,
+            ) -> ::core::result::Result<
+                $crate::bindings::wasi::http::types::Response,
+                $crate::bindings::wasi::http::types::ErrorCode,
+            > {
+                $crate::http::__private::serve(request, $name).await
+            }
+        }
+
+        $crate::bindings::http_service::__export_http_service!(__WasioHttpHandler);
+
+        /// The WASI 0.2 entry point of a `bin` target (unused by
+        /// `wasmtime serve`).
+        #[allow(dead_code)]
+        #[cfg(not(test))]
+        fn main() {}
+    };
+}
+
+/// Under `p2`: the `wasi:http/incoming-handler@0.2` export.
+#[cfg(feature = "p2")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __http_handler {
+    ($name:ident) => {
+        #[doc(hidden)]
+        struct __WasioHttpHandler;
+
+        impl $crate::__private::wasip2::exports::http::incoming_handler::Guest for __WasioHttpHandler {
+            fn handle(
+                request: $crate::__private::wasip2::http::types::IncomingRequest,
+                out: $crate::__private::wasip2::http::types::ResponseOutparam,
+            ) {
+                $crate::http::__private::serve(request, out, $name)
+            }
+        }
+
+        $crate::__private::wasip2::http::proxy::export!(__WasioHttpHandler);
+
+        /// The entry point of a `bin` target (unused by `wasmtime serve`).
+        #[allow(dead_code)]
+        #[cfg(not(test))]
+        fn main() {}
+    };
 }
 
 /// What `#[wasio::main]` adds next to the user's `async fn`: the

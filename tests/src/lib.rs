@@ -669,6 +669,16 @@ impl Served {
         Self::start_wasm(&wasm_path(name), flags, stderr)
     }
 
+    /// Serves the `backend` build of `name`.
+    pub fn start_in(backend: Backend, name: &str, flags: &[&str]) -> Served {
+        Self::start_wasm(&backend.wasm(name), flags, std::process::Stdio::inherit())
+    }
+
+    /// [`Served::start_in`] with the server's stderr sent to `stderr`.
+    pub fn start_in_with_stderr(backend: Backend, name: &str, flags: &[&str], stderr: std::process::Stdio) -> Served {
+        Self::start_wasm(&backend.wasm(name), flags, stderr)
+    }
+
     /// Serves the component at `wasm`.
     pub fn start_wasm(wasm: &Path, flags: &[&str], stderr: std::process::Stdio) -> Served {
         let addr = free_addr();

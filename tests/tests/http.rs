@@ -1,172 +1,208 @@
 //! `wasio::http` under `wasmtime serve`, driven by curl and by a Rust HTTP
-//! client over real TCP connections on 127.0.0.1.
+//! client over real TCP connections on 127.0.0.1. The CLI tests run both
+//! builds of each component — WASI 0.3 and wasio's `p2` feature (WASI 0.2)
+//! — with the same assertions.
 
 use std::process::Command;
 use std::time::{Duration, Instant};
-use wasio_tests::{Served, http_request, random_bytes};
+use wasio_tests::{BACKENDS, Served, http_request, random_bytes};
 
 #[test]
 fn curl_gets_hello() {
-    let served = Served::start("http-hello", &[]);
-    let out = Command::new("curl").args(["-s", "-i", &format!("http://{}/", served.addr)]).output().unwrap();
-    let text = String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n");
-    assert!(text.starts_with("HTTP/1.1 200 OK\n"), "{text}");
-    assert!(text.contains("\nx-wasio: 1\n"), "{text}");
-    // An in-memory body goes out with its length, not chunked.
-    assert!(text.contains("\ncontent-length: 13\n"), "{text}");
-    assert!(!text.contains("transfer-encoding"), "{text}");
-    assert!(text.ends_with("\n\nHello, WASI!\n"), "{text}");
+    for b in BACKENDS {
+        println!("checking the {b:?} build");
+        let served = Served::start_in(b, "http-hello", &[]);
+        let out = Command::new("curl").args(["-s", "-i", &format!("http://{}/", served.addr)]).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n");
+        assert!(text.starts_with("HTTP/1.1 200 OK\n"), "{text}");
+        assert!(text.contains("\nx-wasio: 1\n"), "{text}");
+        // An in-memory body goes out with its length, not chunked.
+        assert!(text.contains("\ncontent-length: 13\n"), "{text}");
+        assert!(!text.contains("transfer-encoding"), "{text}");
+        assert!(text.ends_with("\n\nHello, WASI!\n"), "{text}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thousand_concurrent_requests_are_all_answered() {
-    let served = Served::start("http-hello", &[]);
-    let addr = served.addr;
-    let tasks: Vec<_> =
-        (0..1000).map(|_| tokio::spawn(async move { http_request(addr, "GET", "/", &[], None).await })).collect();
-    let mut ok = 0;
-    for t in tasks {
-        let r = t.await.unwrap().unwrap();
-        if r.status == 200 && r.body == b"Hello, WASI!\n" && r.header("x-wasio") == Some("1") {
-            ok += 1;
+    for b in BACKENDS {
+        println!("checking the {b:?} build");
+        let served = Served::start_in(b, "http-hello", &[]);
+        let addr = served.addr;
+        let tasks: Vec<_> =
+            (0..1000).map(|_| tokio::spawn(async move { http_request(addr, "GET", "/", &[], None).await })).collect();
+        let mut ok = 0;
+        for t in tasks {
+            let r = t.await.unwrap().unwrap();
+            if r.status == 200 && r.body == b"Hello, WASI!\n" && r.header("x-wasio") == Some("1") {
+                ok += 1;
+            }
         }
+        assert_eq!(ok, 1000);
     }
-    assert_eq!(ok, 1000);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn echo_of_100_mib_streams_byte_for_byte() {
-    let served = Served::start("http-hello", &[]);
-    let data = random_bytes(100 << 20, 5);
-    let r = http_request(served.addr, "POST", "/echo", &[], Some(data.clone())).await.unwrap();
-    assert_eq!(r.status, 200);
-    assert_eq!(r.body.len(), data.len());
-    assert!(r.body == data, "echoed byte for byte");
+    for b in BACKENDS {
+        println!("checking the {b:?} build");
+        let served = Served::start_in(b, "http-hello", &[]);
+        let data = random_bytes(100 << 20, 5);
+        let r = http_request(served.addr, "POST", "/echo", &[], Some(data.clone())).await.unwrap();
+        assert_eq!(r.status, 200);
+        assert_eq!(r.body.len(), data.len());
+        assert!(r.body == data, "echoed byte for byte");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_100_mib_upload_is_read_in_bounded_memory() {
-    let served = Served::start("http-hello", &[]);
-    let r = http_request(served.addr, "POST", "/count", &[], Some(random_bytes(100 << 20, 6))).await.unwrap();
-    let text = String::from_utf8(r.body).unwrap();
-    let (count, mem) = text.trim().split_once(" bytes, memory ").unwrap();
-    assert_eq!(count, "104857600");
-    assert!(mem.parse::<usize>().unwrap() < 4 << 20, "guest memory {mem}");
+    for b in BACKENDS {
+        println!("checking the {b:?} build");
+        let served = Served::start_in(b, "http-hello", &[]);
+        let r = http_request(served.addr, "POST", "/count", &[], Some(random_bytes(100 << 20, 6))).await.unwrap();
+        let text = String::from_utf8(r.body).unwrap();
+        let (count, mem) = text.trim().split_once(" bytes, memory ").unwrap();
+        assert_eq!(count, "104857600");
+        assert!(mem.parse::<usize>().unwrap() < 4 << 20, "guest memory {mem}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn request_trailers_reach_the_handler() {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let served = Served::start("http-hello", &[]);
-    let mut s = tokio::net::TcpStream::connect(served.addr).await.unwrap();
-    let body = b"hello trailers";
-    let req = format!(
-        "POST /trailers HTTP/1.1\r\nHost: x\r\nTE: trailers\r\nTransfer-Encoding: chunked\r\nTrailer: x-sum\r\n\
+    for b in BACKENDS {
+        println!("checking the {b:?} build");
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let served = Served::start_in(b, "http-hello", &[]);
+        let mut s = tokio::net::TcpStream::connect(served.addr).await.unwrap();
+        let body = b"hello trailers";
+        let req = format!(
+            "POST /trailers HTTP/1.1\r\nHost: x\r\nTE: trailers\r\nTransfer-Encoding: chunked\r\nTrailer: x-sum\r\n\
          Connection: close\r\n\r\n{:x}\r\n{}\r\n0\r\nx-sum: 42\r\n\r\n",
-        body.len(),
-        std::str::from_utf8(body).unwrap()
-    );
-    s.write_all(req.as_bytes()).await.unwrap();
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).await.unwrap();
-    let text = String::from_utf8_lossy(&raw);
-    assert!(text.contains("14 bytes, trailers [x-sum=42]"), "{text}");
+            body.len(),
+            std::str::from_utf8(body).unwrap()
+        );
+        s.write_all(req.as_bytes()).await.unwrap();
+        let mut raw = Vec::new();
+        s.read_to_end(&mut raw).await.unwrap();
+        let text = String::from_utf8_lossy(&raw);
+        assert!(text.contains("14 bytes, trailers [x-sum=42]"), "{text}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_handler_streams_after_returning() {
-    use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-    let served = Served::start("http-hello", &[]);
-    let mut s = tokio::net::TcpStream::connect(served.addr).await.unwrap();
-    s.write_all(b"GET /stream HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").await.unwrap();
-    let mut rd = BufReader::new(s);
-    let mut status = String::new();
-    rd.read_line(&mut status).await.unwrap();
-    let head_at = Instant::now();
-    assert!(status.starts_with("HTTP/1.1 200"), "{status}");
-    let mut rest = Vec::new();
-    rd.read_to_end(&mut rest).await.unwrap();
-    let spent = head_at.elapsed();
-    let text = String::from_utf8_lossy(&rest);
-    for i in 0..5 {
-        assert!(text.contains(&format!("chunk {i}\n")), "{text}");
+    for b in BACKENDS {
+        println!("checking the {b:?} build");
+        use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+        let served = Served::start_in(b, "http-hello", &[]);
+        let mut s = tokio::net::TcpStream::connect(served.addr).await.unwrap();
+        s.write_all(b"GET /stream HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").await.unwrap();
+        let mut rd = BufReader::new(s);
+        let mut status = String::new();
+        rd.read_line(&mut status).await.unwrap();
+        let head_at = Instant::now();
+        assert!(status.starts_with("HTTP/1.1 200"), "{status}");
+        let mut rest = Vec::new();
+        rd.read_to_end(&mut rest).await.unwrap();
+        let spent = head_at.elapsed();
+        let text = String::from_utf8_lossy(&rest);
+        for i in 0..5 {
+            assert!(text.contains(&format!("chunk {i}\n")), "{text}");
+        }
+        // The head arrived before the body was produced (5 chunks, 20 ms apart).
+        assert!(spent >= Duration::from_millis(60), "body took {spent:?} after the head");
     }
-    // The head arrived before the body was produced (5 chunks, 20 ms apart).
-    assert!(spent >= Duration::from_millis(60), "body took {spent:?} after the head");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn errors_and_refused_headers_become_500s() {
-    let served = Served::start("http-hello", &[]);
-    let r = http_request(served.addr, "GET", "/error", &[], None).await.unwrap();
-    assert_eq!((r.status, String::from_utf8_lossy(&r.body).to_string()), (500, "something went wrong\n".to_string()));
-    let r = http_request(served.addr, "GET", "/bad-header", &[], None).await.unwrap();
-    assert_eq!(r.status, 500);
-    assert!(String::from_utf8_lossy(&r.body).contains("invalid header \"connection\""));
-    let r = http_request(served.addr, "GET", "/nope", &[], None).await.unwrap();
-    assert_eq!(r.status, 404);
-    let r = http_request(served.addr, "GET", "/proxy", &[], None).await.unwrap();
-    assert_eq!((r.status, String::from_utf8_lossy(&r.body).to_string()), (400, "usage: /proxy?URL\n".to_string()));
+    for b in BACKENDS {
+        println!("checking the {b:?} build");
+        let served = Served::start_in(b, "http-hello", &[]);
+        let r = http_request(served.addr, "GET", "/error", &[], None).await.unwrap();
+        assert_eq!(
+            (r.status, String::from_utf8_lossy(&r.body).to_string()),
+            (500, "something went wrong\n".to_string())
+        );
+        let r = http_request(served.addr, "GET", "/bad-header", &[], None).await.unwrap();
+        assert_eq!(r.status, 500);
+        assert!(String::from_utf8_lossy(&r.body).contains("invalid header \"connection\""));
+        let r = http_request(served.addr, "GET", "/nope", &[], None).await.unwrap();
+        assert_eq!(r.status, 404);
+        let r = http_request(served.addr, "GET", "/proxy", &[], None).await.unwrap();
+        assert_eq!((r.status, String::from_utf8_lossy(&r.body).to_string()), (400, "usage: /proxy?URL\n".to_string()));
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_proxy_handler_calls_out_with_the_client() {
-    let served = Served::start("http-hello", &["-Shttp"]);
-    let target = format!("/proxy?http://{}/", served.addr);
-    let r = http_request(served.addr, "GET", &target, &[], None).await.unwrap();
-    assert_eq!(r.status, 200);
-    assert_eq!(r.header("x-proxied"), Some("1"));
-    assert_eq!(r.body, b"Hello, WASI!\n");
-    // A refused upstream is an error carrying the WASI code, answered 502.
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
-    let r = http_request(served.addr, "GET", &format!("/proxy?http://{closed}/"), &[], None).await.unwrap();
-    assert_eq!(r.status, 502);
-    assert!(String::from_utf8_lossy(&r.body).contains("connection-refused"), "{}", String::from_utf8_lossy(&r.body));
+    for b in BACKENDS {
+        println!("checking the {b:?} build");
+        let served = Served::start_in(b, "http-hello", &["-Shttp"]);
+        let target = format!("/proxy?http://{}/", served.addr);
+        let r = http_request(served.addr, "GET", &target, &[], None).await.unwrap();
+        assert_eq!(r.status, 200);
+        assert_eq!(r.header("x-proxied"), Some("1"));
+        assert_eq!(r.body, b"Hello, WASI!\n");
+        // A refused upstream is an error carrying the WASI code, answered 502.
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+        let r = http_request(served.addr, "GET", &format!("/proxy?http://{closed}/"), &[], None).await.unwrap();
+        assert_eq!(r.status, 502);
+        assert!(
+            String::from_utf8_lossy(&r.body).contains("connection-refused"),
+            "{}",
+            String::from_utf8_lossy(&r.body)
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_disconnect_mid_body_stops_the_guest_producer() {
-    use std::io::Read;
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut served = Served::start_with_stderr("http-hello", &[], std::process::Stdio::piped());
-    let mut stderr = served.child.stderr.take().unwrap();
-    let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
-    let sink = log.clone();
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 4096];
-        while let Ok(n) = stderr.read(&mut buf) {
-            if n == 0 {
-                break;
+    for b in BACKENDS {
+        println!("checking the {b:?} build");
+        use std::io::Read;
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let mut served = Served::start_in_with_stderr(b, "http-hello", &[], std::process::Stdio::piped());
+        let mut stderr = served.child.stderr.take().unwrap();
+        let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let sink = log.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = stderr.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
             }
-            sink.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
+        });
+        let mut s = tokio::net::TcpStream::connect(served.addr).await.unwrap();
+        s.write_all(b"GET /forever HTTP/1.1\r\nHost: x\r\n\r\n").await.unwrap();
+        let mut got = 0;
+        let mut buf = vec![0u8; 64 * 1024];
+        while got < 256 * 1024 {
+            let n = s.read(&mut buf).await.unwrap();
+            assert!(n > 0);
+            got += n;
         }
-    });
-    let mut s = tokio::net::TcpStream::connect(served.addr).await.unwrap();
-    s.write_all(b"GET /forever HTTP/1.1\r\nHost: x\r\n\r\n").await.unwrap();
-    let mut got = 0;
-    let mut buf = vec![0u8; 64 * 1024];
-    while got < 256 * 1024 {
-        let n = s.read(&mut buf).await.unwrap();
-        assert!(n > 0);
-        got += n;
+        drop(s); // the client goes away mid-body
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !log.lock().unwrap().contains("producer stopped") && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let text = log.lock().unwrap().clone();
+        assert!(text.contains("forever: client gone after"), "guest stderr: {text}");
     }
-    drop(s); // the client goes away mid-body
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !log.lock().unwrap().contains("producer stopped") && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    let text = log.lock().unwrap().clone();
-    assert!(text.contains("forever: client gone after"), "guest stderr: {text}");
 }
 
 mod client {
     use std::io::Write;
     use std::net::{SocketAddr, TcpStream};
     use std::time::Duration;
-    use wasio_tests::{host_server, read_request, run_cli};
+    use wasio_tests::{BACKENDS, Backend, host_server, read_request, run_cli_in};
 
-    fn probe(mode: &str, url: &str) -> String {
-        let out = run_cli("http_client_probe", &["-Shttp"], &[mode, url], b"");
+    fn probe(b: Backend, mode: &str, url: &str) -> String {
+        let out = run_cli_in(b, "http_client_probe", &["-Shttp"], &[mode, url], b"");
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8_lossy(&out.stdout).trim_end().to_string()
     }
@@ -182,136 +218,165 @@ mod client {
 
     #[test]
     fn get_post_and_404_against_a_host_server() {
-        let addr = host_server(|mut s| {
-            let req = read_request(&mut s).unwrap();
-            let x_test = req.headers.iter().find(|(k, _)| k == "x-test").map(|(_, v)| v.clone()).unwrap_or_default();
-            match (req.method.as_str(), req.path.as_str()) {
-                ("GET", "/missing") => respond(s, "404 Not Found", "", "nope"),
-                ("GET", p) => respond(s, "200 OK", &format!("x-echo: {x_test}\r\n"), &format!("got GET {p}")),
-                ("POST", _) => {
-                    let distinct: std::collections::BTreeSet<u8> = req.body.iter().copied().collect();
-                    respond(s, "200 OK", "", &format!("received {} bytes, {} distinct", req.body.len(), distinct.len()))
+        for b in BACKENDS {
+            println!("checking the {b:?} build");
+            let addr = host_server(|mut s| {
+                let req = read_request(&mut s).unwrap();
+                let x_test =
+                    req.headers.iter().find(|(k, _)| k == "x-test").map(|(_, v)| v.clone()).unwrap_or_default();
+                match (req.method.as_str(), req.path.as_str()) {
+                    ("GET", "/missing") => respond(s, "404 Not Found", "", "nope"),
+                    ("GET", p) => respond(s, "200 OK", &format!("x-echo: {x_test}\r\n"), &format!("got GET {p}")),
+                    ("POST", _) => {
+                        let distinct: std::collections::BTreeSet<u8> = req.body.iter().copied().collect();
+                        respond(
+                            s,
+                            "200 OK",
+                            "",
+                            &format!("received {} bytes, {} distinct", req.body.len(), distinct.len()),
+                        )
+                    }
+                    _ => respond(s, "405 Method Not Allowed", "", ""),
                 }
-                _ => respond(s, "405 Method Not Allowed", "", ""),
-            }
-        });
-        assert_eq!(probe("get", &format!("http://{addr}/a/b?c=d")), "200 OK x-echo=1 body=got GET /a/b?c=d");
-        assert_eq!(probe("post", &format!("http://{addr}/up")), "200 OK body=received 1048576 bytes, 16 distinct");
-        assert_eq!(probe("status", &format!("http://{addr}/missing")), "404 Not Found");
+            });
+            assert_eq!(probe(b, "get", &format!("http://{addr}/a/b?c=d")), "200 OK x-echo=1 body=got GET /a/b?c=d");
+            assert_eq!(
+                probe(b, "post", &format!("http://{addr}/up")),
+                "200 OK body=received 1048576 bytes, 16 distinct"
+            );
+            assert_eq!(probe(b, "status", &format!("http://{addr}/missing")), "404 Not Found");
+        }
     }
 
     #[test]
     fn refused_timeouts_and_bad_headers_are_errors_with_codes() {
-        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
-        let out = probe("status", &format!("http://{closed}/"));
-        assert!(out.starts_with("error: ") && out.ends_with("[code connection-refused]"), "{out}");
+        for b in BACKENDS {
+            println!("checking the {b:?} build");
+            let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+            let out = probe(b, "status", &format!("http://{closed}/"));
+            assert!(out.starts_with("error: ") && out.ends_with("[code connection-refused]"), "{out}");
 
-        // Accepts and reads the request, never answers.
-        let silent = host_server(|mut s| {
-            let _ = read_request(&mut s);
-            std::thread::sleep(Duration::from_secs(10));
-        });
-        let out = probe("first_byte_timeout", &format!("http://{silent}/"));
-        assert!(out.starts_with("error: ") && out.contains("timeout"), "{out}");
+            // Accepts and reads the request, never answers.
+            let silent = host_server(|mut s| {
+                let _ = read_request(&mut s);
+                std::thread::sleep(Duration::from_secs(10));
+            });
+            let out = probe(b, "first_byte_timeout", &format!("http://{silent}/"));
+            assert!(out.starts_with("error: ") && out.contains("timeout"), "{out}");
 
-        // Sends the head and part of the body, then stalls.
-        let stalls = host_server(|mut s| {
-            let _ = read_request(&mut s);
-            let _ = write!(s, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789");
-            let _ = s.flush();
-            std::thread::sleep(Duration::from_secs(10));
-        });
-        let out = probe("between_bytes_timeout", &format!("http://{stalls}/"));
-        assert!(out.starts_with("error: "), "{out}");
+            // Sends the head and part of the body, then stalls.
+            let stalls = host_server(|mut s| {
+                let _ = read_request(&mut s);
+                let _ = write!(s, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789");
+                let _ = s.flush();
+                std::thread::sleep(Duration::from_secs(10));
+            });
+            let out = probe(b, "between_bytes_timeout", &format!("http://{stalls}/"));
+            assert!(out.starts_with("error: "), "{out}");
 
-        // A listener that never accepts, its backlog full.
-        let sock = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
-        sock.bind(&"127.0.0.1:0".parse::<SocketAddr>().unwrap().into()).unwrap();
-        sock.listen(0).unwrap();
-        let full = sock.local_addr().unwrap().as_socket().unwrap();
-        let _fill: Vec<_> =
-            (0..4).filter_map(|_| TcpStream::connect_timeout(&full, Duration::from_millis(200)).ok()).collect();
-        let out = probe("connect_timeout", &format!("http://{full}/"));
-        assert!(out.starts_with("error: ") && out.contains("timeout"), "{out}");
+            // A listener that never accepts, its backlog full.
+            let sock = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+            sock.bind(&"127.0.0.1:0".parse::<SocketAddr>().unwrap().into()).unwrap();
+            sock.listen(0).unwrap();
+            let full = sock.local_addr().unwrap().as_socket().unwrap();
+            let _fill: Vec<_> =
+                (0..4).filter_map(|_| TcpStream::connect_timeout(&full, Duration::from_millis(200)).ok()).collect();
+            let out = probe(b, "connect_timeout", &format!("http://{full}/"));
+            assert!(out.starts_with("error: ") && out.contains("timeout"), "{out}");
 
-        let out = probe("bad_header", &format!("http://{closed}/"));
-        assert_eq!(out, "error: invalid header \"connection\": HeaderError::Forbidden [code -]");
+            let out = probe(b, "bad_header", &format!("http://{closed}/"));
+            assert_eq!(out, "error: invalid header \"connection\": HeaderError::Forbidden [code -]");
+        }
     }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn http_echo_example_streams_100_mib_back() {
-    let served = Served::start("http-echo", &[]);
-    let data = random_bytes(100 << 20, 8);
-    let r = http_request(served.addr, "POST", "/", &[], Some(data.clone())).await.unwrap();
-    assert_eq!(r.status, 200);
-    assert!(r.body == data, "echoed byte for byte ({} of {} bytes)", r.body.len(), data.len());
+    for b in BACKENDS {
+        println!("checking the {b:?} build");
+        let served = Served::start_in(b, "http-echo", &[]);
+        let data = random_bytes(100 << 20, 8);
+        let r = http_request(served.addr, "POST", "/", &[], Some(data.clone())).await.unwrap();
+        assert_eq!(r.status, 200);
+        assert!(r.body == data, "echoed byte for byte ({} of {} bytes)", r.body.len(), data.len());
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn http_proxy_example_forwards_to_the_header_url() {
-    let upstream = wasio_tests::host_server(|mut s| {
-        use std::io::Write;
-        let req = wasio_tests::read_request(&mut s).unwrap();
-        let body = format!("upstream saw {} {} with {} body bytes", req.method, req.path, req.body.len());
-        let _ = write!(
-            s,
-            "HTTP/1.1 201 Created\r\nx-up: yes\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
+    for b in BACKENDS {
+        println!("checking the {b:?} build");
+        let upstream = wasio_tests::host_server(|mut s| {
+            use std::io::Write;
+            let req = wasio_tests::read_request(&mut s).unwrap();
+            let body = format!("upstream saw {} {} with {} body bytes", req.method, req.path, req.body.len());
+            let _ = write!(
+                s,
+                "HTTP/1.1 201 Created\r\nx-up: yes\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            wasio_tests::finish(s);
+        });
+        let served = Served::start_in(b, "http-proxy", &["-Shttp"]);
+        let base = format!("http://{upstream}");
+        let r = http_request(served.addr, "POST", "/p/q?x=1", &[("x-forward-to", &base)], Some(b"12345".to_vec()))
+            .await
+            .unwrap();
+        assert_eq!(r.status, 201);
+        assert_eq!(r.header("x-up"), Some("yes"));
+        assert_eq!(r.header("x-proxied-by"), Some("wasio"));
+        assert_eq!(String::from_utf8_lossy(&r.body), "upstream saw POST /p/q?x=1 with 5 body bytes");
+        let r = http_request(served.addr, "GET", "/", &[], None).await.unwrap();
+        assert_eq!(
+            (r.status, String::from_utf8_lossy(&r.body).to_string()),
+            (400, "missing x-forward-to header\n".into())
         );
-        wasio_tests::finish(s);
-    });
-    let served = Served::start("http-proxy", &["-Shttp"]);
-    let base = format!("http://{upstream}");
-    let r = http_request(served.addr, "POST", "/p/q?x=1", &[("x-forward-to", &base)], Some(b"12345".to_vec()))
-        .await
-        .unwrap();
-    assert_eq!(r.status, 201);
-    assert_eq!(r.header("x-up"), Some("yes"));
-    assert_eq!(r.header("x-proxied-by"), Some("wasio"));
-    assert_eq!(String::from_utf8_lossy(&r.body), "upstream saw POST /p/q?x=1 with 5 body bytes");
-    let r = http_request(served.addr, "GET", "/", &[], None).await.unwrap();
-    assert_eq!((r.status, String::from_utf8_lossy(&r.body).to_string()), (400, "missing x-forward-to header\n".into()));
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_requests_get_4xx_and_the_instance_keeps_serving() {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let served = Served::start("http-hello", &[]);
-    async fn raw(addr: std::net::SocketAddr, req: Vec<u8>) -> String {
-        let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
-        let _ = s.write_all(&req).await;
-        let _ = s.shutdown().await;
-        let mut out = Vec::new();
-        let _ = tokio::time::timeout(Duration::from_secs(20), s.read_to_end(&mut out)).await;
-        String::from_utf8_lossy(&out).to_string()
+    for b in BACKENDS {
+        println!("checking the {b:?} build");
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let served = Served::start_in(b, "http-hello", &[]);
+        async fn raw(addr: std::net::SocketAddr, req: Vec<u8>) -> String {
+            let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+            let _ = s.write_all(&req).await;
+            let _ = s.shutdown().await;
+            let mut out = Vec::new();
+            let _ = tokio::time::timeout(Duration::from_secs(20), s.read_to_end(&mut out)).await;
+            String::from_utf8_lossy(&out).to_string()
+        }
+        let bad_name = raw(served.addr, b"GET / HTTP/1.1\r\nHost: x\r\nBad Header: 1\r\n\r\n".to_vec()).await;
+        assert!(bad_name.starts_with("HTTP/1.1 400"), "{bad_name}");
+        let bad_value = raw(served.addr, b"GET / HTTP/1.1\r\nHost: x\r\nX-A: a\x01b\r\n\r\n".to_vec()).await;
+        assert!(bad_value.starts_with("HTTP/1.1 400"), "{bad_value}");
+        let mut huge = b"GET / HTTP/1.1\r\nHost: x\r\n".to_vec();
+        for i in 0..5000 {
+            huge.extend_from_slice(format!("x-h{i}: {}\r\n", "v".repeat(64)).as_bytes());
+        }
+        huge.extend_from_slice(b"\r\n");
+        let too_many = raw(served.addr, huge).await;
+        assert!(
+            too_many.starts_with("HTTP/1.1 431") || too_many.starts_with("HTTP/1.1 400"),
+            "{}",
+            &too_many[..too_many.len().min(100)]
+        );
+        // A body shorter than its Content-Length (the client gives up): the
+        // handler sees an error, not a trap.
+        let short =
+            raw(served.addr, b"POST /count HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nonly this".to_vec())
+                .await;
+        assert!(!short.starts_with("HTTP/1.1 200"), "{short}");
+        // A body longer than its Content-Length: the rest is a second, invalid request.
+        let long =
+            raw(served.addr, b"POST /count HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabcdefgh".to_vec()).await;
+        assert!(long.starts_with("HTTP/1.1 200") && long.contains("3 bytes"), "{long}");
+        // Still serving.
+        let r = http_request(served.addr, "GET", "/", &[], None).await.unwrap();
+        assert_eq!((r.status, r.body.as_slice()), (200, b"Hello, WASI!\n".as_slice()));
     }
-    let bad_name = raw(served.addr, b"GET / HTTP/1.1\r\nHost: x\r\nBad Header: 1\r\n\r\n".to_vec()).await;
-    assert!(bad_name.starts_with("HTTP/1.1 400"), "{bad_name}");
-    let bad_value = raw(served.addr, b"GET / HTTP/1.1\r\nHost: x\r\nX-A: a\x01b\r\n\r\n".to_vec()).await;
-    assert!(bad_value.starts_with("HTTP/1.1 400"), "{bad_value}");
-    let mut huge = b"GET / HTTP/1.1\r\nHost: x\r\n".to_vec();
-    for i in 0..5000 {
-        huge.extend_from_slice(format!("x-h{i}: {}\r\n", "v".repeat(64)).as_bytes());
-    }
-    huge.extend_from_slice(b"\r\n");
-    let too_many = raw(served.addr, huge).await;
-    assert!(
-        too_many.starts_with("HTTP/1.1 431") || too_many.starts_with("HTTP/1.1 400"),
-        "{}",
-        &too_many[..too_many.len().min(100)]
-    );
-    // A body shorter than its Content-Length (the client gives up): the
-    // handler sees an error, not a trap.
-    let short =
-        raw(served.addr, b"POST /count HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nonly this".to_vec()).await;
-    assert!(!short.starts_with("HTTP/1.1 200"), "{short}");
-    // A body longer than its Content-Length: the rest is a second, invalid request.
-    let long = raw(served.addr, b"POST /count HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabcdefgh".to_vec()).await;
-    assert!(long.starts_with("HTTP/1.1 200") && long.contains("3 bytes"), "{long}");
-    // Still serving.
-    let r = http_request(served.addr, "GET", "/", &[], None).await.unwrap();
-    assert_eq!((r.status, r.body.as_slice()), (200, b"Hello, WASI!\n".as_slice()));
 }
 
 /// The embedded host serves `/forever` through `wasi:http/handler`, reads

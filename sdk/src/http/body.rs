@@ -1,13 +1,21 @@
 //! `Body`: a streaming HTTP body of `Bytes` frames.
 
-use super::error::{Error, io_to_code};
-use super::fields::{from_fields, to_fields};
+use super::error::Error;
+#[cfg(not(feature = "p2"))]
+use super::error::io_to_code;
+use super::fields::from_fields;
+#[cfg(not(feature = "p2"))]
+use super::fields::to_fields;
+#[cfg(not(feature = "p2"))]
 use crate::bindings::wasi::http::types::{ErrorCode, Fields, Request as WasiRequest};
+#[cfg(not(feature = "p2"))]
 use crate::bindings::{wit_future, wit_stream};
+#[cfg(not(feature = "p2"))]
 use crate::io::stream::ByteReader;
 use bytes::{Bytes, BytesMut};
 use futures_channel::mpsc;
 use futures_core::Stream;
+#[cfg(not(feature = "p2"))]
 use futures_util::future::LocalBoxFuture;
 use futures_util::stream::LocalBoxStream;
 use futures_util::{SinkExt, StreamExt};
@@ -15,7 +23,17 @@ use http::HeaderMap;
 use http_body::{Frame, SizeHint};
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
+#[cfg(feature = "p2")]
+use wasip2::http::types::{ErrorCode, Fields, IncomingRequest as WasiRequest};
+#[cfg(not(feature = "p2"))]
 use wit_bindgen::{FutureReader, StreamReader};
+
+// The WASI 0.2 side of incoming and outgoing bodies.
+#[cfg(feature = "p2")]
+#[path = "body_p2.rs"]
+mod wasi_p2;
+#[cfg(feature = "p2")]
+use wasi_p2::Incoming;
 
 type TrailersResult = Result<Option<Fields>, ErrorCode>;
 
@@ -47,6 +65,7 @@ enum Inner {
     Stream(LocalBoxStream<'static, Result<Frame<Bytes>, Error>>),
 }
 
+#[cfg(not(feature = "p2"))]
 struct Incoming {
     data: ByteReader,
     data_done: bool,
@@ -60,7 +79,48 @@ struct Incoming {
     _res: Option<wit_bindgen::FutureWriter<Result<(), ErrorCode>>>,
 }
 
+#[cfg(not(feature = "p2"))]
 impl Incoming {
+    /// Consumes `request`'s body from the host.
+    fn from_request(request: WasiRequest, expected: Option<u64>) -> Incoming {
+        let (res_tx, res_rx) = wit_future::new::<Result<(), ErrorCode>>(|| Ok(()));
+        let (data, trailers) = WasiRequest::consume_body(request, res_rx);
+        Incoming::new(data, trailers, res_tx, expected)
+    }
+
+    fn poll_frame(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Error>>> {
+        let inc = self;
+        if !inc.data_done {
+            let avail = ready!(inc.data.poll_fill_buf(cx)).map_err(Error::from)?.len();
+            if avail > 0 {
+                // Hand the filled buffer over without copying.
+                let mut buf = Vec::new();
+                let pos = inc.data.swap_buffer(&mut buf);
+                inc.received += (buf.len() - pos) as u64;
+                return Poll::Ready(Some(Ok(Frame::data(Bytes::from(buf).slice(pos..)))));
+            }
+            inc.data_done = true;
+            if let Some(n) = inc.expected
+                && n != inc.received
+            {
+                inc.trailers = None;
+                return Poll::Ready(Some(Err(Error::msg(format!(
+                    "body ended after {} of the {n} bytes its content-length announced",
+                    inc.received
+                )))));
+            }
+        }
+        let Some(trailers) = inc.trailers.as_mut() else { return Poll::Ready(None) };
+        let result = ready!(trailers.as_mut().poll(cx));
+        inc.trailers = None;
+        inc._res = None;
+        match result {
+            Ok(None) => Poll::Ready(None),
+            Ok(Some(fields)) => Poll::Ready(Some(from_fields(&fields).map(Frame::trailers))),
+            Err(code) => Poll::Ready(Some(Err(Error::from_code(code, "body")))),
+        }
+    }
+
     fn new(
         data: StreamReader<u8>,
         trailers: FutureReader<TrailersResult>,
@@ -229,6 +289,7 @@ impl Body {
     }
 
     /// Wraps the readable end of an incoming body.
+    #[cfg(not(feature = "p2"))]
     pub(crate) fn incoming(
         data: StreamReader<u8>,
         trailers: FutureReader<TrailersResult>,
@@ -249,10 +310,7 @@ impl Body {
         if let Inner::Unread(request, expected) = &mut this.inner
             && let Some(request) = request.take()
         {
-            let expected = *expected;
-            let (res_tx, res_rx) = wit_future::new::<Result<(), ErrorCode>>(|| Ok(()));
-            let (data, trailers) = WasiRequest::consume_body(request, res_rx);
-            this.inner = Inner::Incoming(Incoming::new(data, trailers, res_tx, expected));
+            this.inner = Inner::Incoming(Incoming::from_request(request, *expected));
         }
         match &mut this.inner {
             // (Consumed above: the request is always there.)
@@ -260,37 +318,7 @@ impl Body {
             Inner::Empty => Poll::Ready(None),
             Inner::Full(b) => Poll::Ready(b.take().filter(|b| !b.is_empty()).map(|b| Ok(Frame::data(b)))),
             Inner::Stream(s) => s.as_mut().poll_next(cx),
-            Inner::Incoming(inc) => {
-                if !inc.data_done {
-                    let avail = ready!(inc.data.poll_fill_buf(cx)).map_err(Error::from)?.len();
-                    if avail > 0 {
-                        // Hand the filled buffer over without copying.
-                        let mut buf = Vec::new();
-                        let pos = inc.data.swap_buffer(&mut buf);
-                        inc.received += (buf.len() - pos) as u64;
-                        return Poll::Ready(Some(Ok(Frame::data(Bytes::from(buf).slice(pos..)))));
-                    }
-                    inc.data_done = true;
-                    if let Some(n) = inc.expected
-                        && n != inc.received
-                    {
-                        inc.trailers = None;
-                        return Poll::Ready(Some(Err(Error::msg(format!(
-                            "body ended after {} of the {n} bytes its content-length announced",
-                            inc.received
-                        )))));
-                    }
-                }
-                let Some(trailers) = inc.trailers.as_mut() else { return Poll::Ready(None) };
-                let result = ready!(trailers.as_mut().poll(cx));
-                inc.trailers = None;
-                inc._res = None;
-                match result {
-                    Ok(None) => Poll::Ready(None),
-                    Ok(Some(fields)) => Poll::Ready(Some(from_fields(&fields).map(Frame::trailers))),
-                    Err(code) => Poll::Ready(Some(Err(Error::from_code(code, "body")))),
-                }
-            }
+            Inner::Incoming(inc) => inc.poll_frame(cx),
         }
     }
 
@@ -301,6 +329,7 @@ impl Body {
     /// runs it as (part of) a task, which keeps the export alive until the
     /// body is sent. If the peer goes away, writes stop and the body (and
     /// whatever it was producing) is dropped.
+    #[cfg(not(feature = "p2"))]
     pub(crate) fn into_wasi(
         self,
     ) -> (Option<StreamReader<u8>>, FutureReader<TrailersResult>, Option<LocalBoxFuture<'static, ()>>) {

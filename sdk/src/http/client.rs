@@ -2,12 +2,17 @@
 
 use super::body::Body;
 use super::error::Error;
+#[cfg(not(feature = "p2"))]
 use super::fields::{from_fields, to_fields};
+#[cfg(not(feature = "p2"))]
 use super::server::method_to_wasi;
+#[cfg(not(feature = "p2"))]
 use crate::bindings::wasi::http::client as wasi_client;
+#[cfg(not(feature = "p2"))]
 use crate::bindings::wasi::http::types::{
     ErrorCode, Request as WasiRequest, RequestOptions, Response as WasiResponse, Scheme,
 };
+#[cfg(not(feature = "p2"))]
 use crate::bindings::wit_future;
 use http::{Request, Response};
 use std::time::Duration;
@@ -24,12 +29,12 @@ use std::time::Duration;
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct Client {
-    connect: Option<Duration>,
-    first_byte: Option<Duration>,
-    between_bytes: Option<Duration>,
+    pub(super) connect: Option<Duration>,
+    pub(super) first_byte: Option<Duration>,
+    pub(super) between_bytes: Option<Duration>,
 }
 
-fn nanos(d: Duration) -> u64 {
+pub(super) fn nanos(d: Duration) -> u64 {
     u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
 }
 
@@ -69,7 +74,11 @@ impl Client {
         self.between_bytes = Some(d);
         self
     }
+}
 
+// Sending, on WASI 0.3 (the WASI 0.2 side is in `client_p2.rs`).
+#[cfg(not(feature = "p2"))]
+impl Client {
     fn options(&self) -> Result<Option<RequestOptions>, Error> {
         if self.connect.is_none() && self.first_byte.is_none() && self.between_bytes.is_none() {
             return Ok(None);
@@ -139,6 +148,7 @@ pub async fn send<B: Into<Body>>(request: Request<B>) -> Result<Response<Body>, 
     Client::new().send(request).await
 }
 
+#[cfg(not(feature = "p2"))]
 fn response_from_wasi(resp: WasiResponse) -> Result<Response<Body>, Error> {
     let status = http::StatusCode::from_u16(resp.get_status_code())?;
     let headers = from_fields(&resp.get_headers())?;

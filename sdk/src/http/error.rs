@@ -1,7 +1,10 @@
 //! The HTTP error type.
 
+#[cfg(not(feature = "p2"))]
 use crate::bindings::wasi::http::types::{ErrorCode, HeaderError};
 use std::fmt;
+#[cfg(feature = "p2")]
+use wasip2::http::types::{ErrorCode, HeaderError};
 
 /// An HTTP error: from the host (keeping the WASI `error-code`), from a
 /// body, from invalid headers, or any other error a handler returns with
@@ -118,6 +121,7 @@ impl<E: std::error::Error + 'static> From<E> for Error {
 }
 
 /// The WASI error code for a failed body transfer, from an `io::Error`.
+#[cfg(not(feature = "p2"))]
 pub(crate) fn io_to_code(e: &std::io::Error) -> ErrorCode {
     ErrorCode::InternalError(Some(e.to_string()))
 }

@@ -1,8 +1,11 @@
 //! `http::HeaderMap` ↔ WASI `fields`.
 
 use super::error::Error;
+#[cfg(not(feature = "p2"))]
 use crate::bindings::wasi::http::types::Fields;
 use http::{HeaderMap, HeaderName, HeaderValue};
+#[cfg(feature = "p2")]
+use wasip2::http::types::Fields;
 
 /// Converts headers to WASI fields; a header the host refuses (forbidden or
 /// invalid) is an `Err`.
@@ -17,7 +20,11 @@ pub(crate) fn to_fields(map: &HeaderMap) -> Result<Fields, Error> {
 /// Converts WASI fields to headers.
 pub(crate) fn from_fields(fields: &Fields) -> Result<HeaderMap, Error> {
     let mut map = HeaderMap::new();
-    for (name, value) in fields.copy_all() {
+    #[cfg(not(feature = "p2"))]
+    let entries = fields.copy_all();
+    #[cfg(feature = "p2")]
+    let entries = fields.entries();
+    for (name, value) in entries {
         let name = HeaderName::from_bytes(name.as_bytes())?;
         let value = HeaderValue::from_bytes(&value)?;
         map.append(name, value);

@@ -20,6 +20,13 @@ mod client;
 mod error;
 mod fields;
 mod server;
+// The WASI 0.2 client and handler (feature `p2`).
+#[cfg(feature = "p2")]
+#[path = "client_p2.rs"]
+mod client_p2;
+#[cfg(feature = "p2")]
+#[path = "server_p2.rs"]
+mod server_p2;
 
 pub use body::{Body, BodySender, BodyStream};
 pub use client::{Client, send};
@@ -30,5 +37,8 @@ pub use wasio_macros::http_handler as handler;
 
 #[doc(hidden)]
 pub mod __private {
+    #[cfg(not(feature = "p2"))]
     pub use super::server::serve;
+    #[cfg(feature = "p2")]
+    pub use super::server_p2::serve;
 }

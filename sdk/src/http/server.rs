@@ -2,10 +2,17 @@
 
 use super::body::Body;
 use super::error::Error;
+#[cfg(not(feature = "p2"))]
 use super::fields::{from_fields, to_fields};
+#[cfg(not(feature = "p2"))]
 use crate::bindings::wasi::http::types::{ErrorCode, Method, Request as WasiRequest, Response as WasiResponse, Scheme};
-use http::{Request, Response, StatusCode};
+#[cfg(not(feature = "p2"))]
+use http::Request;
+use http::{Response, StatusCode};
+#[cfg(not(feature = "p2"))]
 use std::future::Future;
+#[cfg(feature = "p2")]
+use wasip2::http::types::Method;
 
 /// What a handler may return: a `Response`, a body-like value (200), a
 /// status, `(StatusCode, body)`, an [`Error`] (500 with its message, or its
@@ -99,7 +106,7 @@ impl<T: IntoResponse, E: IntoResponse> IntoResponse for Result<T, E> {
     }
 }
 
-fn method_from_wasi(m: Method) -> Result<http::Method, Error> {
+pub(super) fn method_from_wasi(m: Method) -> Result<http::Method, Error> {
     Ok(match m {
         Method::Get => http::Method::GET,
         Method::Head => http::Method::HEAD,
@@ -131,6 +138,7 @@ pub(crate) fn method_to_wasi(m: &http::Method) -> Method {
 
 /// Converts an incoming WASI request to `http::Request<Body>` (its body is
 /// consumed from the host when first read).
+#[cfg(not(feature = "p2"))]
 fn request_from_wasi(req: WasiRequest) -> Result<Request<Body>, Error> {
     use http::uri::{Authority, PathAndQuery};
     let mut uri = http::uri::Parts::default();
@@ -157,6 +165,7 @@ fn request_from_wasi(req: WasiRequest) -> Result<Request<Body>, Error> {
 }
 
 /// Converts `http::Response<Body>` to a WASI response, starting its body.
+#[cfg(not(feature = "p2"))]
 fn response_to_wasi(resp: Response<Body>) -> Result<WasiResponse, Error> {
     let (parts, body) = resp.into_parts();
     let fields = to_fields(&parts.headers)?;
@@ -195,7 +204,7 @@ fn response_to_wasi(resp: Response<Body>) -> Result<WasiResponse, Error> {
 }
 
 /// `n` in decimal, written into the end of `buf`.
-fn format_u64(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
+pub(super) fn format_u64(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
     let mut i = buf.len();
     loop {
         i -= 1;
@@ -209,6 +218,7 @@ fn format_u64(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
 
 /// Runs `handler` for one `wasi:http/handler.handle` call. Used by
 /// `#[wasio::http::handler]`.
+#[cfg(not(feature = "p2"))]
 #[doc(hidden)]
 pub async fn serve<F, Fut, R>(request: WasiRequest, handler: F) -> Result<WasiResponse, ErrorCode>
 where

@@ -25,6 +25,8 @@
 
 #[cfg(not(feature = "p2"))]
 pub(crate) mod stream;
+#[cfg(feature = "p2")]
+pub(crate) mod stream_p2;
 #[cfg(all(feature = "tokio-io", not(feature = "p2")))]
 pub mod tokio_io;
 

@@ -2,7 +2,7 @@
 //! `input-stream`/`output-stream` of the instance, read and written without
 //! blocking, and waited on through the executor's `wasi:io/poll` loop.
 
-use crate::rt::{Registration, register_pollable};
+use super::stream_p2::{InputReader, OutputWriter};
 use futures_io::{AsyncBufRead, AsyncRead, AsyncWrite};
 use std::cell::RefCell;
 use std::io;
@@ -10,31 +10,14 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll};
 use wasip2::cli;
-use wasip2::io::streams::{InputStream, OutputStream, StreamError};
 
 /// How much one read asks the host for.
 const READ_CHUNK: u64 = 64 * 1024;
 
-fn stream_error(e: StreamError, what: &str) -> io::Error {
-    match e {
-        StreamError::Closed => io::Error::new(io::ErrorKind::BrokenPipe, format!("{what}: stream closed")),
-        StreamError::LastOperationFailed(err) => io::Error::other(format!("{what}: {}", err.to_debug_string())),
-    }
-}
-
-/// The instance's stdin stream, shared by every [`Stdin`] handle. The
-/// registration is declared first, so its pollable is dropped before the
-/// stream it was subscribed to.
-struct Input {
-    waiting: Option<Registration>,
-    stream: InputStream,
-    eof: bool,
-}
-
 thread_local! {
-    static STDIN: RefCell<Option<Rc<RefCell<Input>>>> = const { RefCell::new(None) };
-    static STDOUT: RefCell<Option<Rc<RefCell<Output>>>> = const { RefCell::new(None) };
-    static STDERR: RefCell<Option<Rc<RefCell<Output>>>> = const { RefCell::new(None) };
+    static STDIN: RefCell<Option<Rc<RefCell<InputReader>>>> = const { RefCell::new(None) };
+    static STDOUT: RefCell<Option<Rc<RefCell<OutputWriter>>>> = const { RefCell::new(None) };
+    static STDERR: RefCell<Option<Rc<RefCell<OutputWriter>>>> = const { RefCell::new(None) };
 }
 
 /// A handle to the instance's standard input; see [`stdin`]. Each handle
@@ -48,7 +31,7 @@ thread_local! {
 /// # Ok(()) }
 /// ```
 pub struct Stdin {
-    inner: Rc<RefCell<Input>>,
+    inner: Rc<RefCell<InputReader>>,
     buf: Vec<u8>,
     pos: usize,
 }
@@ -64,11 +47,7 @@ pub struct Stdin {
 /// ```
 pub fn stdin() -> Stdin {
     let inner = STDIN.with(|s| {
-        s.borrow_mut()
-            .get_or_insert_with(|| {
-                Rc::new(RefCell::new(Input { waiting: None, stream: cli::stdin::get_stdin(), eof: false }))
-            })
-            .clone()
+        s.borrow_mut().get_or_insert_with(|| Rc::new(RefCell::new(InputReader::new(cli::stdin::get_stdin())))).clone()
     });
     Stdin { inner, buf: Vec::new(), pos: 0 }
 }
@@ -100,34 +79,13 @@ impl AsyncBufRead for Stdin {
     fn poll_fill_buf(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<&[u8]>> {
         let this = self.get_mut();
         if this.pos >= this.buf.len() {
-            let mut input = this.inner.borrow_mut();
-            loop {
-                if input.eof {
-                    this.buf.clear();
-                    this.pos = 0;
-                    break;
-                }
-                match input.stream.read(READ_CHUNK) {
-                    Ok(bytes) if !bytes.is_empty() => {
-                        input.waiting = None;
-                        this.buf = bytes;
-                        this.pos = 0;
-                        break;
-                    }
-                    Ok(_) => {
-                        // Nothing yet: wait until the stream is readable.
-                        input.waiting = None;
-                        let pollable = input.stream.subscribe();
-                        input.waiting = Some(register_pollable(pollable, cx.waker()));
-                        return Poll::Pending;
-                    }
-                    Err(StreamError::Closed) => {
-                        input.waiting = None;
-                        input.eof = true;
-                    }
-                    Err(e) => return Poll::Ready(Err(stream_error(e, "stdin"))),
-                }
-            }
+            let chunk = match this.inner.borrow_mut().poll_chunk(cx, READ_CHUNK, "stdin") {
+                Poll::Ready(Ok(chunk)) => chunk,
+                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                Poll::Pending => return Poll::Pending,
+            };
+            this.buf = chunk.unwrap_or_default();
+            this.pos = 0;
         }
         Poll::Ready(Ok(&this.buf[this.pos..]))
     }
@@ -135,71 +93,6 @@ impl AsyncBufRead for Stdin {
     fn consume(self: Pin<&mut Self>, amt: usize) {
         let this = self.get_mut();
         this.pos = (this.pos + amt).min(this.buf.len());
-    }
-}
-
-/// The instance's stdout or stderr stream, shared by its handles.
-struct Output {
-    waiting: Option<Registration>,
-    stream: Option<OutputStream>,
-    /// A `flush` was requested and has not completed yet.
-    flushing: bool,
-}
-
-impl Output {
-    /// Waits until the host accepts more bytes (or, after a flush, until
-    /// the flush is done); returns how many it accepts.
-    fn poll_ready(&mut self, cx: &mut Context<'_>, what: &str) -> Poll<io::Result<u64>> {
-        let Some(stream) = &self.stream else {
-            return Poll::Ready(Err(io::Error::new(io::ErrorKind::BrokenPipe, format!("{what} is closed"))));
-        };
-        match stream.check_write() {
-            Ok(0) => {
-                self.waiting = None;
-                let pollable = stream.subscribe();
-                self.waiting = Some(register_pollable(pollable, cx.waker()));
-                Poll::Pending
-            }
-            Ok(n) => {
-                self.waiting = None;
-                Poll::Ready(Ok(n))
-            }
-            Err(e) => Poll::Ready(Err(stream_error(e, what))),
-        }
-    }
-
-    fn poll_write(&mut self, cx: &mut Context<'_>, buf: &[u8], what: &str) -> Poll<io::Result<usize>> {
-        if buf.is_empty() {
-            return Poll::Ready(Ok(0));
-        }
-        let permit = match self.poll_ready(cx, what) {
-            Poll::Ready(Ok(n)) => n,
-            Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
-            Poll::Pending => return Poll::Pending,
-        };
-        let n = buf.len().min(usize::try_from(permit).unwrap_or(usize::MAX));
-        let Some(stream) = &self.stream else { return Poll::Ready(Ok(0)) };
-        stream.write(&buf[..n]).map_err(|e| stream_error(e, what))?;
-        Poll::Ready(Ok(n))
-    }
-
-    fn poll_flush(&mut self, cx: &mut Context<'_>, what: &str) -> Poll<io::Result<()>> {
-        if self.stream.is_none() {
-            return Poll::Ready(Ok(()));
-        }
-        if !self.flushing {
-            if let Some(stream) = &self.stream {
-                stream.flush().map_err(|e| stream_error(e, what))?;
-            }
-            self.flushing = true;
-        }
-        match self.poll_ready(cx, what) {
-            Poll::Ready(r) => {
-                self.flushing = false;
-                Poll::Ready(r.map(|_| ()))
-            }
-            Poll::Pending => Poll::Pending,
-        }
     }
 }
 
@@ -231,7 +124,7 @@ impl Which {
 /// ```
 pub struct StdWriter {
     which: Which,
-    inner: Rc<RefCell<Output>>,
+    inner: Rc<RefCell<OutputWriter>>,
 }
 
 /// The standard output handle type.
@@ -247,13 +140,13 @@ fn std_writer(which: Which) -> StdWriter {
     let inner = slot.with(|s| {
         let mut s = s.borrow_mut();
         match s.as_ref() {
-            Some(o) if o.borrow().stream.is_some() => o.clone(),
+            Some(o) if !o.borrow().is_closed() => o.clone(),
             _ => {
                 let stream = match which {
                     Which::Out => cli::stdout::get_stdout(),
                     Which::Err => cli::stderr::get_stderr(),
                 };
-                let o = Rc::new(RefCell::new(Output { waiting: None, stream: Some(stream), flushing: false }));
+                let o = Rc::new(RefCell::new(OutputWriter::new(stream)));
                 *s = Some(o.clone());
                 o
             }
@@ -313,8 +206,7 @@ impl AsyncWrite for StdWriter {
         let mut inner = self.inner.borrow_mut();
         match inner.poll_flush(cx, self.which.name()) {
             Poll::Ready(r) => {
-                inner.waiting = None;
-                inner.stream = None;
+                inner.close();
                 Poll::Ready(r)
             }
             Poll::Pending => Poll::Pending,
@@ -328,7 +220,7 @@ impl AsyncWrite for StdWriter {
 pub async fn flush_stdio() {
     use futures_util::io::AsyncWriteExt;
     for (slot, which) in [(&STDOUT, Which::Out), (&STDERR, Which::Err)] {
-        if slot.with(|s| s.borrow().as_ref().is_some_and(|o| o.borrow().stream.is_some())) {
+        if slot.with(|s| s.borrow().as_ref().is_some_and(|o| !o.borrow().is_closed())) {
             let _ = std_writer(which).close().await;
         }
     }

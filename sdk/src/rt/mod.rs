@@ -43,6 +43,8 @@ mod executor;
 mod task;
 pub(crate) mod timer;
 
+#[cfg(feature = "p2")]
+pub(crate) use task::block_on_all;
 pub use task::{JoinError, JoinHandle, JoinSet, block_on, spawn, yield_now};
 
 #[cfg(not(feature = "p2"))]

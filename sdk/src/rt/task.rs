@@ -334,6 +334,20 @@ pub async fn yield_now() {
     YieldNow(false).await
 }
 
+/// Like [`block_on`], but also runs every task spawned meanwhile to its end
+/// instead of cancelling it: a WASI 0.2 export call that stays alive while
+/// its tasks run, as a WASI 0.3 export does.
+#[cfg(feature = "p2")]
+pub(crate) fn block_on_all(future: impl Future<Output = ()>) {
+    let cm = CmTask::new();
+    // SAFETY: the root task borrows from this stack frame; it is driven
+    // to completion below, with every other task, before this frame ends.
+    let (raw, _, id) = unsafe { cm.spawn_unchecked(future) };
+    raw.detach();
+    cm.set_root(id);
+    cm.drive_until(|| cm.live_tasks() == 0);
+}
+
 /// Runs `future` to completion from synchronous code, blocking in
 /// `waitable-set.wait` while it waits on the host.
 ///
