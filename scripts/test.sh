@@ -17,9 +17,11 @@ cargo build --locked --target wasm32-wasip2 --release -p hello -p tasks -p timer
 
 echo "== the same programs for WASI 0.2 hosts (wasio's p2 feature, into target/p2)" >&2
 CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/p2" cargo build --locked --target wasm32-wasip2 --release \
-    -p hello -p tasks -p timers -p http-hello -p http-echo -p http-proxy -p wasio-test-guests --features wasio/p2 \
+    -p hello -p tasks -p timers -p http-hello -p http-echo -p http-proxy -p tcp-echo -p hyper-hello -p ws-echo \
+    -p wasio-test-guests --features wasio/p2 \
     --bin hello --bin tasks --bin timers --bin http-hello --bin http-echo --bin http-proxy \
-    --bin sleepers --bin interval_probe --bin rand_probe --bin stdio_probe --bin http_client_probe
+    --bin tcp-echo --bin hyper-hello --bin ws-echo \
+    --bin sleepers --bin interval_probe --bin rand_probe --bin stdio_probe --bin http_client_probe --bin net_probe
 
 # Every feature but `p2`, which selects the other backend.
 FEATURES="json,bindgen,tokio-io,hyper"

@@ -39,6 +39,8 @@
 //! - `bindgen`: `wasio::bindgen!` for your own WIT worlds.
 //! - `tokio-io`: tokio's I/O traits on wasio's byte streams (`wasio::io::tokio_io`).
 //! - `hyper`: hyper 1.x's runtime traits (`wasio::hyper`).
+//! - `p2`: build for WASI 0.2 hosts instead of WASI 0.3 — the same API
+//!   over `wasi:io/poll`, except `fs` and `wit` (WASI 0.3 only so far).
 //!
 //! ## Capabilities
 //!
@@ -53,20 +55,17 @@
 
 extern crate self as wasio;
 
-// With the `p2` feature (WASI 0.2 hosts) the executor, clocks and timers,
-// random, cli (env, process, stdio), `#[wasio::main]`/`#[wasio::test]` and
-// HTTP handlers are available; filesystem, sockets, the HTTP client and
-// user WIT worlds are WASI 0.3 only so far.
+// With the `p2` feature (WASI 0.2 hosts) everything but the filesystem and
+// user WIT worlds is available (see docs/DESIGN-NOTES.md).
 #[cfg(not(feature = "p2"))]
 pub mod bindings;
 pub mod env;
 #[cfg(not(feature = "p2"))]
 pub mod fs;
 pub mod http;
-#[cfg(all(feature = "hyper", not(feature = "p2")))]
+#[cfg(feature = "hyper")]
 pub mod hyper;
 pub mod io;
-#[cfg(not(feature = "p2"))]
 pub mod net;
 pub mod process;
 pub mod rand;

@@ -1,13 +1,15 @@
 //! `wasio::net` with real sockets on 127.0.0.1: the `tcp-echo` example and
-//! the `net_probe` guest under `wasmtime run -Sinherit-network`, driven by
-//! host-side clients and servers; the embedded host for the resource table.
+//! the `net_probe` guest under `wasmtime run -Sinherit-network` — each in
+//! its WASI 0.3 and its WASI 0.2 (`p2`) build, with the same assertions —
+//! driven by host-side clients and servers; the embedded host for the
+//! resource table.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use wasio_tests::{component, linker, random_bytes, run_cli, store, wasm_path, wasmtime_cli};
+use wasio_tests::{BACKENDS, Backend, component, linker, random_bytes, run_cli_in, store, wasmtime_cli};
 use wasmtime_wasi::WasiCtxBuilder;
 
 /// A guest running in the background, with its stderr collected.
@@ -18,11 +20,11 @@ struct Running {
 }
 
 impl Running {
-    fn start(name: &str, flags: &[&str], args: &[&str]) -> Running {
+    fn start(b: Backend, name: &str, flags: &[&str], args: &[&str]) -> Running {
         let mut child = Command::new(wasmtime_cli())
             .arg("run")
             .args(flags)
-            .arg(wasm_path(name))
+            .arg(b.wasm(name))
             .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -89,125 +91,148 @@ fn echo_once(addr: SocketAddr, data: &[u8]) -> Vec<u8> {
 
 #[test]
 fn echo_server_echoes_1_mib_and_200_concurrent_connections() {
-    let server = Running::start("tcp-echo", &["-Sinherit-network"], &["127.0.0.1:0"]);
-    let addr = server.addr();
-    let data = random_bytes(1 << 20, 1);
-    assert!(echo_once(addr, &data) == data, "1 MiB echoed byte for byte");
+    for b in BACKENDS {
+        println!("checking the {b:?} build");
+        let server = Running::start(b, "tcp-echo", &["-Sinherit-network"], &["127.0.0.1:0"]);
+        let addr = server.addr();
+        let data = random_bytes(1 << 20, 1);
+        assert!(echo_once(addr, &data) == data, "1 MiB echoed byte for byte");
 
-    let threads: Vec<_> = (0..200u64)
-        .map(|i| {
-            std::thread::spawn(move || {
-                let data = random_bytes(64 * 1024, i + 10);
-                echo_once(addr, &data) == data
+        let threads: Vec<_> = (0..200u64)
+            .map(|i| {
+                std::thread::spawn(move || {
+                    let data = random_bytes(64 * 1024, i + 10);
+                    echo_once(addr, &data) == data
+                })
             })
-        })
-        .collect();
-    let ok = threads.into_iter().map(|t| t.join().unwrap()).filter(|ok| *ok).count();
-    assert_eq!(ok, 200, "every concurrent connection echoed its 64 KiB");
-    assert!(server.wait_for_stderr("echoed 65536 bytes"));
+            .collect();
+        let ok = threads.into_iter().map(|t| t.join().unwrap()).filter(|ok| *ok).count();
+        assert_eq!(ok, 200, "every concurrent connection echoed its 64 KiB");
+        assert!(server.wait_for_stderr("echoed 65536 bytes"));
+    }
 }
 
 #[test]
 fn a_peer_reset_surfaces_as_an_error() {
-    let server = Running::start("tcp-echo", &["-Sinherit-network"], &["127.0.0.1:0"]);
-    let s = TcpStream::connect(server.addr()).unwrap();
-    (&s).write_all(b"some bytes").unwrap();
-    std::thread::sleep(Duration::from_millis(100));
-    socket2::SockRef::from(&s).set_linger(Some(Duration::ZERO)).unwrap();
-    drop(s); // RST
-    assert!(server.wait_for_stderr("error ConnectionReset"), "server stderr: {}", server.stderr.lock().unwrap());
+    for b in BACKENDS {
+        println!("checking the {b:?} build");
+        let server = Running::start(b, "tcp-echo", &["-Sinherit-network"], &["127.0.0.1:0"]);
+        let s = TcpStream::connect(server.addr()).unwrap();
+        (&s).write_all(b"some bytes").unwrap();
+        std::thread::sleep(Duration::from_millis(100));
+        socket2::SockRef::from(&s).set_linger(Some(Duration::ZERO)).unwrap();
+        drop(s); // RST
+        assert!(server.wait_for_stderr("error ConnectionReset"), "server stderr: {}", server.stderr.lock().unwrap());
+    }
 }
 
 #[test]
 fn guest_client_talks_to_a_host_server() {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    let server = std::thread::spawn(move || {
-        let (mut s, _) = listener.accept().unwrap();
-        let mut req = String::new();
-        s.read_to_string(&mut req).unwrap();
-        s.write_all(format!("pong:{req}").as_bytes()).unwrap();
-    });
-    let out = run_cli("net_probe", &["-Sinherit-network"], &["connect", &addr.to_string(), "ping"], b"");
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "peer is true\nreply: pong:ping\n");
-    server.join().unwrap();
+    for b in BACKENDS {
+        println!("checking the {b:?} build");
+        let run_cli = |e: &str, f: &[&str], a: &[&str], i: &[u8]| run_cli_in(b, e, f, a, i);
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = std::thread::spawn(move || {
+            let (mut s, _) = listener.accept().unwrap();
+            let mut req = String::new();
+            s.read_to_string(&mut req).unwrap();
+            s.write_all(format!("pong:{req}").as_bytes()).unwrap();
+        });
+        let out = run_cli("net_probe", &["-Sinherit-network"], &["connect", &addr.to_string(), "ping"], b"");
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "peer is true\nreply: pong:ping\n");
+        server.join().unwrap();
+    }
 }
 
 #[test]
 fn refused_timeout_and_no_network_are_errors() {
-    let closed = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
-    let out = run_cli("net_probe", &["-Sinherit-network"], &["refused", &closed.to_string()], b"");
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "refused: ConnectionRefused\n");
+    for b in BACKENDS {
+        println!("checking the {b:?} build");
+        let run_cli = |e: &str, f: &[&str], a: &[&str], i: &[u8]| run_cli_in(b, e, f, a, i);
+        let closed = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+        let out = run_cli("net_probe", &["-Sinherit-network"], &["refused", &closed.to_string()], b"");
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "refused: ConnectionRefused\n");
 
-    // A listener that never accepts, its backlog filled: SYNs go unanswered.
-    let sock = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
-    sock.bind(&"127.0.0.1:0".parse::<SocketAddr>().unwrap().into()).unwrap();
-    sock.listen(0).unwrap();
-    let addr = sock.local_addr().unwrap().as_socket().unwrap();
-    let _fill: Vec<_> =
-        (0..4).filter_map(|_| TcpStream::connect_timeout(&addr, Duration::from_millis(200)).ok()).collect();
-    let out = run_cli("net_probe", &["-Sinherit-network"], &["timeout", &addr.to_string(), "300"], b"");
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "timeout: deadline has elapsed\n");
+        // A listener that never accepts, its backlog filled: SYNs go unanswered.
+        let sock = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+        sock.bind(&"127.0.0.1:0".parse::<SocketAddr>().unwrap().into()).unwrap();
+        sock.listen(0).unwrap();
+        let addr = sock.local_addr().unwrap().as_socket().unwrap();
+        let _fill: Vec<_> =
+            (0..4).filter_map(|_| TcpStream::connect_timeout(&addr, Duration::from_millis(200)).ok()).collect();
+        let out = run_cli("net_probe", &["-Sinherit-network"], &["timeout", &addr.to_string(), "300"], b"");
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "timeout: deadline has elapsed\n");
 
-    let out = run_cli("net_probe", &[], &["no_network"], b"");
-    assert_eq!(
-        String::from_utf8_lossy(&out.stdout),
-        "no network: PermissionDenied: connect: network access denied by the host \
+        let out = run_cli("net_probe", &[], &["no_network"], b"");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            "no network: PermissionDenied: connect: network access denied by the host \
          (grant it with `wasmtime run -Sinherit-network`)\nno network bind: PermissionDenied\n"
-    );
+        );
+    }
 }
 
 #[test]
 fn udp_round_trips_both_ways_and_localhost_resolves() {
-    let guest = Running::start("net_probe", &["-Sinherit-network"], &["udp_echo"]);
-    let host = UdpSocket::bind("127.0.0.1:0").unwrap();
-    host.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
-    host.send_to(b"datagram to the guest", guest.addr()).unwrap();
-    let mut buf = [0u8; 2048];
-    let (n, from) = host.recv_from(&mut buf).unwrap();
-    assert_eq!(&buf[..n], b"datagram to the guest");
-    assert_eq!(from, guest.addr());
-
-    let host = UdpSocket::bind("127.0.0.1:0").unwrap();
-    let addr = host.local_addr().unwrap();
-    let responder = std::thread::spawn(move || {
+    for b in BACKENDS {
+        println!("checking the {b:?} build");
+        let run_cli = |e: &str, f: &[&str], a: &[&str], i: &[u8]| run_cli_in(b, e, f, a, i);
+        let guest = Running::start(b, "net_probe", &["-Sinherit-network"], &["udp_echo"]);
+        let host = UdpSocket::bind("127.0.0.1:0").unwrap();
+        host.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        host.send_to(b"datagram to the guest", guest.addr()).unwrap();
         let mut buf = [0u8; 2048];
         let (n, from) = host.recv_from(&mut buf).unwrap();
-        let mut reply = b"re:".to_vec();
-        reply.extend_from_slice(&buf[..n]);
-        host.send_to(&reply, from).unwrap();
-    });
-    let out = run_cli("net_probe", &["-Sinherit-network"], &["udp_client", &addr.to_string(), "hi"], b"");
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "udp reply: re:hi\n");
-    responder.join().unwrap();
+        assert_eq!(&buf[..n], b"datagram to the guest");
+        assert_eq!(from, guest.addr());
 
-    let out = run_cli("net_probe", &["-Sinherit-network", "-Sallow-ip-name-lookup"], &["lookup", "localhost:80"], b"");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.starts_with("lookup: ") && stdout.contains("127.0.0.1"), "{stdout}");
-    assert!(stdout.ends_with("unresolvable: NotFound\n"), "{stdout}");
+        let host = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let addr = host.local_addr().unwrap();
+        let responder = std::thread::spawn(move || {
+            let mut buf = [0u8; 2048];
+            let (n, from) = host.recv_from(&mut buf).unwrap();
+            let mut reply = b"re:".to_vec();
+            reply.extend_from_slice(&buf[..n]);
+            host.send_to(&reply, from).unwrap();
+        });
+        let out = run_cli("net_probe", &["-Sinherit-network"], &["udp_client", &addr.to_string(), "hi"], b"");
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "udp reply: re:hi\n");
+        responder.join().unwrap();
+
+        let out =
+            run_cli("net_probe", &["-Sinherit-network", "-Sallow-ip-name-lookup"], &["lookup", "localhost:80"], b"");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.starts_with("lookup: ") && stdout.contains("127.0.0.1"), "{stdout}");
+        assert!(stdout.ends_with("unresolvable: NotFound\n"), "{stdout}");
+    }
 }
 
 #[test]
 fn a_slow_reader_keeps_guest_memory_bounded() {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    let total: u64 = 100 << 20;
-    let sender = std::thread::spawn(move || {
-        let (mut s, _) = listener.accept().unwrap();
-        let chunk = random_bytes(1 << 20, 99);
-        let mut sum = 0u64;
-        for _ in 0..100 {
-            s.write_all(&chunk).unwrap();
-            sum = chunk.iter().fold(sum, |acc, b| acc.wrapping_mul(31).wrapping_add(u64::from(*b)));
-        }
-        sum
-    });
-    let out = run_cli("net_probe", &["-Sinherit-network"], &["slow_reader", &addr.to_string()], b"");
-    let sum = sender.join().unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.starts_with(&format!("received {total} checksum {sum}\n")), "{stdout}");
-    let mem: usize = stdout.lines().find_map(|l| l.strip_prefix("memory ")).unwrap().parse().unwrap();
-    assert!(mem < 4 << 20, "guest memory {mem} while receiving 100 MiB");
+    for b in BACKENDS {
+        println!("checking the {b:?} build");
+        let run_cli = |e: &str, f: &[&str], a: &[&str], i: &[u8]| run_cli_in(b, e, f, a, i);
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let total: u64 = 100 << 20;
+        let sender = std::thread::spawn(move || {
+            let (mut s, _) = listener.accept().unwrap();
+            let chunk = random_bytes(1 << 20, 99);
+            let mut sum = 0u64;
+            for _ in 0..100 {
+                s.write_all(&chunk).unwrap();
+                sum = chunk.iter().fold(sum, |acc, b| acc.wrapping_mul(31).wrapping_add(u64::from(*b)));
+            }
+            sum
+        });
+        let out = run_cli("net_probe", &["-Sinherit-network"], &["slow_reader", &addr.to_string()], b"");
+        let sum = sender.join().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.starts_with(&format!("received {total} checksum {sum}\n")), "{stdout}");
+        let mem: usize = stdout.lines().find_map(|l| l.strip_prefix("memory ")).unwrap().parse().unwrap();
+        assert!(mem < 4 << 20, "guest memory {mem} while receiving 100 MiB");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -16,6 +16,30 @@ use crate::bindings::wasi::http::types::{
 use crate::bindings::wit_future;
 use http::{Request, Response};
 use std::time::Duration;
+#[cfg(feature = "p2")]
+use wasip2::http::types::RequestOptions;
+
+/// Sets `$req`'s method, scheme, authority and path from `$parts` (the same
+/// calls on WASI 0.3's `request` and WASI 0.2's `outgoing-request`); an
+/// invalid one returns an `Err` from the calling function.
+macro_rules! set_request_head {
+    ($req:expr, $parts:expr) => {
+        let bad = |what: &str| Error::msg(format!("invalid request {what}"));
+        $req.set_method(&method_to_wasi(&$parts.method)).map_err(|()| bad("method"))?;
+        let scheme = match $parts.uri.scheme_str() {
+            Some("http") | None => Scheme::Http,
+            Some("https") => Scheme::Https,
+            Some(other) => Scheme::Other(other.to_string()),
+        };
+        $req.set_scheme(Some(&scheme)).map_err(|()| bad("scheme"))?;
+        let authority = $parts.uri.authority().map(|a| a.to_string());
+        $req.set_authority(authority.as_deref()).map_err(|()| bad("authority"))?;
+        let path = $parts.uri.path_and_query().map(|p| p.to_string()).unwrap_or_else(|| "/".into());
+        $req.set_path_with_query(Some(&path)).map_err(|()| bad("path"))?;
+    };
+}
+#[cfg(feature = "p2")]
+pub(super) use set_request_head;
 
 /// An HTTP client with timeouts (`request-options`), like a minimal
 /// `reqwest::Client`. Needs `wasmtime run -Shttp` (or `serve -Shttp`).
@@ -29,12 +53,12 @@ use std::time::Duration;
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct Client {
-    pub(super) connect: Option<Duration>,
-    pub(super) first_byte: Option<Duration>,
-    pub(super) between_bytes: Option<Duration>,
+    connect: Option<Duration>,
+    first_byte: Option<Duration>,
+    between_bytes: Option<Duration>,
 }
 
-pub(super) fn nanos(d: Duration) -> u64 {
+fn nanos(d: Duration) -> u64 {
     u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
 }
 
@@ -74,12 +98,9 @@ impl Client {
         self.between_bytes = Some(d);
         self
     }
-}
 
-// Sending, on WASI 0.3 (the WASI 0.2 side is in `client_p2.rs`).
-#[cfg(not(feature = "p2"))]
-impl Client {
-    fn options(&self) -> Result<Option<RequestOptions>, Error> {
+    /// The timeouts as the host's `request-options` (none if all default).
+    pub(super) fn options(&self) -> Result<Option<RequestOptions>, Error> {
         if self.connect.is_none() && self.first_byte.is_none() && self.between_bytes.is_none() {
             return Ok(None);
         }
@@ -90,7 +111,11 @@ impl Client {
         o.set_between_bytes_timeout(self.between_bytes.map(nanos)).map_err(err)?;
         Ok(Some(o))
     }
+}
 
+// Sending, on WASI 0.3 (the WASI 0.2 side is in `client_p2.rs`).
+#[cfg(not(feature = "p2"))]
+impl Client {
     /// Sends `request`; the response arrives as soon as its head does, its
     /// body streams. The request body streams while the response arrives.
     ///
@@ -119,18 +144,7 @@ impl Client {
             }
             let _ = sent.await;
         });
-        let bad = |what: &str| Error::msg(format!("invalid request {what}"));
-        req.set_method(&method_to_wasi(&parts.method)).map_err(|()| bad("method"))?;
-        let scheme = match parts.uri.scheme_str() {
-            Some("http") | None => Scheme::Http,
-            Some("https") => Scheme::Https,
-            Some(other) => Scheme::Other(other.to_string()),
-        };
-        req.set_scheme(Some(&scheme)).map_err(|()| bad("scheme"))?;
-        let authority = parts.uri.authority().map(|a| a.to_string());
-        req.set_authority(authority.as_deref()).map_err(|()| bad("authority"))?;
-        let path = parts.uri.path_and_query().map(|p| p.to_string()).unwrap_or_else(|| "/".into());
-        req.set_path_with_query(Some(&path)).map_err(|()| bad("path"))?;
+        set_request_head!(req, parts);
         let resp = wasi_client::send(req).await.map_err(|e| Error::from_code(e, "send"))?;
         response_from_wasi(resp)
     }

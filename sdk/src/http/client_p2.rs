@@ -2,7 +2,7 @@
 //! on `http` types, with the same [`Client`] as on WASI 0.3.
 
 use super::body::Body;
-use super::client::{Client, nanos};
+use super::client::Client;
 use super::error::Error;
 use super::fields::{from_fields, to_fields};
 use super::server::method_to_wasi;
@@ -10,7 +10,7 @@ use crate::rt::{Registration, register_pollable};
 use http::{Request, Response};
 use std::task::Poll;
 use wasip2::http::outgoing_handler;
-use wasip2::http::types::{FutureIncomingResponse, IncomingResponse, OutgoingRequest, RequestOptions, Scheme};
+use wasip2::http::types::{FutureIncomingResponse, IncomingResponse, OutgoingRequest, Scheme};
 
 /// A response on its way: its pollable goes before the future it belongs
 /// to.
@@ -20,18 +20,6 @@ struct Pending {
 }
 
 impl Client {
-    fn options(&self) -> Result<Option<RequestOptions>, Error> {
-        if self.connect.is_none() && self.first_byte.is_none() && self.between_bytes.is_none() {
-            return Ok(None);
-        }
-        let o = RequestOptions::new();
-        let err = |()| Error::msg("request options refused by the host");
-        o.set_connect_timeout(self.connect.map(nanos)).map_err(err)?;
-        o.set_first_byte_timeout(self.first_byte.map(nanos)).map_err(err)?;
-        o.set_between_bytes_timeout(self.between_bytes.map(nanos)).map_err(err)?;
-        Ok(Some(o))
-    }
-
     /// Sends `request`; the response arrives as soon as its head does, its
     /// body streams, and the request body is sent by a task meanwhile.
     ///
@@ -48,19 +36,8 @@ impl Client {
     pub async fn send<B: Into<Body>>(&self, request: Request<B>) -> Result<Response<Body>, Error> {
         let (parts, body) = request.into_parts();
         let req = OutgoingRequest::new(to_fields(&parts.headers)?);
-        let bad = |what: &str| Error::msg(format!("invalid request {what}"));
-        req.set_method(&method_to_wasi(&parts.method)).map_err(|()| bad("method"))?;
-        let scheme = match parts.uri.scheme_str() {
-            Some("http") | None => Scheme::Http,
-            Some("https") => Scheme::Https,
-            Some(other) => Scheme::Other(other.to_string()),
-        };
-        req.set_scheme(Some(&scheme)).map_err(|()| bad("scheme"))?;
-        let authority = parts.uri.authority().map(|a| a.to_string());
-        req.set_authority(authority.as_deref()).map_err(|()| bad("authority"))?;
-        let path = parts.uri.path_and_query().map(|p| p.to_string()).unwrap_or_else(|| "/".into());
-        req.set_path_with_query(Some(&path)).map_err(|()| bad("path"))?;
-        let outgoing = req.body().map_err(|()| bad("body"))?;
+        super::client::set_request_head!(req, parts);
+        let outgoing = req.body().map_err(|()| Error::msg("invalid request body"))?;
         let future = outgoing_handler::handle(req, self.options()?).map_err(|e| Error::from_code(e, "send"))?;
         crate::spawn(body.into().send_wasi(outgoing));
         let mut pending = Pending { waiting: None, future };

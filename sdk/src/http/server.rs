@@ -2,17 +2,20 @@
 
 use super::body::Body;
 use super::error::Error;
+use super::fields::from_fields;
 #[cfg(not(feature = "p2"))]
-use super::fields::{from_fields, to_fields};
+use super::fields::to_fields;
 #[cfg(not(feature = "p2"))]
-use crate::bindings::wasi::http::types::{ErrorCode, Method, Request as WasiRequest, Response as WasiResponse, Scheme};
+use crate::bindings::wasi::http::types::{ErrorCode, Request as WasiRequest, Response as WasiResponse};
+#[cfg(not(feature = "p2"))]
+use crate::bindings::wasi::http::types::{Fields, Method, Scheme};
 #[cfg(not(feature = "p2"))]
 use http::Request;
 use http::{Response, StatusCode};
 #[cfg(not(feature = "p2"))]
 use std::future::Future;
 #[cfg(feature = "p2")]
-use wasip2::http::types::Method;
+use wasip2::http::types::{Fields, Method, Scheme};
 
 /// What a handler may return: a `Response`, a body-like value (200), a
 /// status, `(StatusCode, body)`, an [`Error`] (500 with its message, or its
@@ -136,32 +139,48 @@ pub(crate) fn method_to_wasi(m: &http::Method) -> Method {
     }
 }
 
-/// Converts an incoming WASI request to `http::Request<Body>` (its body is
-/// consumed from the host when first read).
-#[cfg(not(feature = "p2"))]
-fn request_from_wasi(req: WasiRequest) -> Result<Request<Body>, Error> {
+/// An incoming request's method, URI and headers from its WASI parts (the
+/// same on WASI 0.3 and 0.2).
+pub(super) fn request_head(
+    scheme: Option<Scheme>,
+    authority: Option<String>,
+    path_with_query: Option<String>,
+    method: Method,
+    headers: &Fields,
+) -> Result<http::request::Parts, Error> {
     use http::uri::{Authority, PathAndQuery};
     let mut uri = http::uri::Parts::default();
-    uri.scheme = match req.get_scheme() {
+    uri.scheme = match scheme {
         None => None,
         Some(Scheme::Http) => Some(http::uri::Scheme::HTTP),
         Some(Scheme::Https) => Some(http::uri::Scheme::HTTPS),
         Some(Scheme::Other(s)) => Some(s.parse()?),
     };
-    uri.authority = req.get_authority().map(Authority::try_from).transpose()?;
-    uri.path_and_query = Some(match req.get_path_with_query() {
+    uri.authority = authority.map(Authority::try_from).transpose()?;
+    uri.path_and_query = Some(match path_with_query {
         Some(p) => PathAndQuery::try_from(p)?,
         None => PathAndQuery::from_static("/"),
     });
-    let uri = http::Uri::from_parts(uri)?;
-    let method = method_from_wasi(req.get_method())?;
-    let headers = from_fields(&req.get_headers())?;
-    let body = Body::request(req, &headers);
-    let mut request = Request::new(body);
-    *request.method_mut() = method;
-    *request.uri_mut() = uri;
-    *request.headers_mut() = headers;
-    Ok(request)
+    let (mut parts, ()) = http::Request::new(()).into_parts();
+    parts.uri = http::Uri::from_parts(uri)?;
+    parts.method = method_from_wasi(method)?;
+    parts.headers = from_fields(headers)?;
+    Ok(parts)
+}
+
+/// Converts an incoming WASI request to `http::Request<Body>` (its body is
+/// consumed from the host when first read).
+#[cfg(not(feature = "p2"))]
+fn request_from_wasi(req: WasiRequest) -> Result<Request<Body>, Error> {
+    let parts = request_head(
+        req.get_scheme(),
+        req.get_authority(),
+        req.get_path_with_query(),
+        req.get_method(),
+        &req.get_headers(),
+    )?;
+    let body = Body::request(req, &parts.headers);
+    Ok(Request::from_parts(parts, body))
 }
 
 /// Converts `http::Response<Body>` to a WASI response, starting its body.

@@ -6,36 +6,17 @@
 
 use super::body::Body;
 use super::error::Error;
-use super::fields::{from_fields, to_fields};
-use super::server::{IntoResponse, format_u64, method_from_wasi};
+use super::fields::to_fields;
+use super::server::{IntoResponse, format_u64, request_head};
 use http::{Request, StatusCode};
 use std::future::Future;
-use wasip2::http::types::{ErrorCode, IncomingRequest, OutgoingBody, OutgoingResponse, ResponseOutparam, Scheme};
+use wasip2::http::types::{ErrorCode, IncomingRequest, OutgoingBody, OutgoingResponse, ResponseOutparam};
 
 /// Converts an incoming WASI 0.2 request to `http::Request<Body>`.
 fn request_from_wasi(req: IncomingRequest) -> Result<Request<Body>, Error> {
-    use http::uri::{Authority, PathAndQuery};
-    let mut uri = http::uri::Parts::default();
-    uri.scheme = match req.scheme() {
-        None => None,
-        Some(Scheme::Http) => Some(http::uri::Scheme::HTTP),
-        Some(Scheme::Https) => Some(http::uri::Scheme::HTTPS),
-        Some(Scheme::Other(s)) => Some(s.parse()?),
-    };
-    uri.authority = req.authority().map(Authority::try_from).transpose()?;
-    uri.path_and_query = Some(match req.path_with_query() {
-        Some(p) => PathAndQuery::try_from(p)?,
-        None => PathAndQuery::from_static("/"),
-    });
-    let uri = http::Uri::from_parts(uri)?;
-    let method = method_from_wasi(req.method())?;
-    let headers = from_fields(&req.headers())?;
-    let body = Body::request(req, &headers);
-    let mut request = Request::new(body);
-    *request.method_mut() = method;
-    *request.uri_mut() = uri;
-    *request.headers_mut() = headers;
-    Ok(request)
+    let parts = request_head(req.scheme(), req.authority(), req.path_with_query(), req.method(), &req.headers())?;
+    let body = Body::request(req, &parts.headers);
+    Ok(Request::from_parts(parts, body))
 }
 
 /// The head of `resp` as a WASI 0.2 response, with `content-length` for a

@@ -1,5 +1,6 @@
 //! Standard I/O over WASI 0.3 `wasi:cli` streams.
 
+use super::Which;
 use super::stream::{ByteReader, ByteWriter, DoneFut};
 use crate::bindings::wasi::cli;
 use futures_io::{AsyncBufRead, AsyncRead, AsyncWrite};
@@ -116,15 +117,8 @@ impl AsyncBufRead for Stdin {
     }
 }
 
-/// Which standard output stream a [`StdWriter`] writes to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Which {
-    Out,
-    Err,
-}
-
-/// A handle to this instance's standard output or error; see [`stdout`] and
-/// [`stderr`].
+/// A handle to this instance's standard output or error; see [`stdout`](super::stdout) and
+/// [`stderr`](super::stderr).
 ///
 /// ```no_run
 /// use futures_util::io::AsyncWriteExt;
@@ -140,12 +134,7 @@ pub struct StdWriter {
     inner: Rc<RefCell<ByteWriter>>,
 }
 
-/// The standard output handle type.
-pub type Stdout = StdWriter;
-/// The standard error handle type.
-pub type Stderr = StdWriter;
-
-fn std_writer(which: Which) -> StdWriter {
+pub(super) fn std_writer(which: Which) -> StdWriter {
     let make = || {
         Rc::new(RefCell::new(ByteWriter::new(|reader| match which {
             Which::Out => done_future(cli::stdout::write_via_stream(reader)),
@@ -164,32 +153,6 @@ fn std_writer(which: Which) -> StdWriter {
         s.as_ref().unwrap().clone()
     });
     StdWriter { which, id: next_handle(), inner }
-}
-
-/// The standard output of this instance (`wasi:cli/stdout`). Handles share
-/// one stream, and writes from different handles never interleave within a
-/// chunk.
-///
-/// ```no_run
-/// use futures_util::io::AsyncWriteExt;
-/// # async fn f() -> std::io::Result<()> {
-/// wasio::io::stdout().write_all(b"hi\n").await?;
-/// # Ok(()) }
-/// ```
-pub fn stdout() -> Stdout {
-    std_writer(Which::Out)
-}
-
-/// The standard error of this instance (`wasi:cli/stderr`).
-///
-/// ```no_run
-/// use futures_util::io::AsyncWriteExt;
-/// # async fn f() -> std::io::Result<()> {
-/// wasio::io::stderr().write_all(b"oops\n").await?;
-/// # Ok(()) }
-/// ```
-pub fn stderr() -> Stderr {
-    std_writer(Which::Err)
 }
 
 impl Clone for StdWriter {
@@ -220,7 +183,7 @@ impl AsyncWrite for StdWriter {
     }
 
     /// Closes the stream for every handle and waits until the host has
-    /// written everything. A later [`stdout`]/[`stderr`] call opens a new
+    /// written everything. A later [`stdout`](super::stdout)/[`stderr`](super::stderr) call opens a new
     /// stream.
     fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         self.inner.borrow_mut().poll_close(self.id, cx)
@@ -237,32 +200,4 @@ pub async fn flush_stdio() {
             let _ = std_writer(which).close().await;
         }
     }
-}
-
-/// Whether this instance's stdin is a terminal (`wasi:cli/terminal-stdin`),
-/// like `std::io::IsTerminal`.
-///
-/// ```no_run
-/// if wasio::io::stdin_is_terminal() { println!("interactive"); }
-/// ```
-pub fn stdin_is_terminal() -> bool {
-    cli::terminal_stdin::get_terminal_stdin().is_some()
-}
-
-/// Whether this instance's stdout is a terminal.
-///
-/// ```no_run
-/// let color = wasio::io::stdout_is_terminal();
-/// ```
-pub fn stdout_is_terminal() -> bool {
-    cli::terminal_stdout::get_terminal_stdout().is_some()
-}
-
-/// Whether this instance's stderr is a terminal.
-///
-/// ```no_run
-/// let color = wasio::io::stderr_is_terminal();
-/// ```
-pub fn stderr_is_terminal() -> bool {
-    cli::terminal_stderr::get_terminal_stderr().is_some()
 }

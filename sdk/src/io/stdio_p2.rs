@@ -2,6 +2,7 @@
 //! `input-stream`/`output-stream` of the instance, read and written without
 //! blocking, and waited on through the executor's `wasi:io/poll` loop.
 
+use super::Which;
 use super::stream_p2::{InputReader, OutputWriter};
 use futures_io::{AsyncBufRead, AsyncRead, AsyncWrite};
 use std::cell::RefCell;
@@ -96,13 +97,6 @@ impl AsyncBufRead for Stdin {
     }
 }
 
-/// Which standard output stream a [`StdWriter`] writes to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Which {
-    Out,
-    Err,
-}
-
 impl Which {
     fn name(self) -> &'static str {
         match self {
@@ -112,7 +106,7 @@ impl Which {
     }
 }
 
-/// A handle to the instance's stdout or stderr; see [`stdout`], [`stderr`].
+/// A handle to the instance's stdout or stderr; see [`stdout`](super::stdout), [`stderr`](super::stderr).
 ///
 /// ```no_run
 /// use futures_util::io::AsyncWriteExt;
@@ -127,12 +121,7 @@ pub struct StdWriter {
     inner: Rc<RefCell<OutputWriter>>,
 }
 
-/// The standard output handle type.
-pub type Stdout = StdWriter;
-/// The standard error handle type.
-pub type Stderr = StdWriter;
-
-fn std_writer(which: Which) -> StdWriter {
+pub(super) fn std_writer(which: Which) -> StdWriter {
     let slot = match which {
         Which::Out => &STDOUT,
         Which::Err => &STDERR,
@@ -153,30 +142,6 @@ fn std_writer(which: Which) -> StdWriter {
         }
     });
     StdWriter { which, inner }
-}
-
-/// The instance's standard output (`wasi:cli/stdout`).
-///
-/// ```no_run
-/// use futures_util::io::AsyncWriteExt;
-/// # async fn f() -> std::io::Result<()> {
-/// wasio::io::stdout().write_all(b"done\n").await?;
-/// # Ok(()) }
-/// ```
-pub fn stdout() -> Stdout {
-    std_writer(Which::Out)
-}
-
-/// The instance's standard error (`wasi:cli/stderr`).
-///
-/// ```no_run
-/// use futures_util::io::AsyncWriteExt;
-/// # async fn f() -> std::io::Result<()> {
-/// wasio::io::stderr().write_all(b"failed\n").await?;
-/// # Ok(()) }
-/// ```
-pub fn stderr() -> Stderr {
-    std_writer(Which::Err)
 }
 
 impl Clone for StdWriter {
@@ -201,7 +166,7 @@ impl AsyncWrite for StdWriter {
     }
 
     /// Flushes, then closes the stream for every handle; a later
-    /// [`stdout`]/[`stderr`] call opens it again.
+    /// [`stdout`](super::stdout)/[`stderr`](super::stderr) call opens it again.
     fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         let mut inner = self.inner.borrow_mut();
         match inner.poll_flush(cx, self.which.name()) {
@@ -224,31 +189,4 @@ pub async fn flush_stdio() {
             let _ = std_writer(which).close().await;
         }
     }
-}
-
-/// Whether stdin is a terminal (`wasi:cli/terminal-stdin`).
-///
-/// ```no_run
-/// let interactive = wasio::io::stdin_is_terminal();
-/// ```
-pub fn stdin_is_terminal() -> bool {
-    cli::terminal_stdin::get_terminal_stdin().is_some()
-}
-
-/// Whether stdout is a terminal (`wasi:cli/terminal-stdout`).
-///
-/// ```no_run
-/// let color = wasio::io::stdout_is_terminal();
-/// ```
-pub fn stdout_is_terminal() -> bool {
-    cli::terminal_stdout::get_terminal_stdout().is_some()
-}
-
-/// Whether stderr is a terminal (`wasi:cli/terminal-stderr`).
-///
-/// ```no_run
-/// let color = wasio::io::stderr_is_terminal();
-/// ```
-pub fn stderr_is_terminal() -> bool {
-    cli::terminal_stderr::get_terminal_stderr().is_some()
 }

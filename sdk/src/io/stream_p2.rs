@@ -13,7 +13,22 @@ use wasip2::io::streams::{InputStream, OutputStream, StreamError};
 pub(crate) fn stream_error(e: StreamError, what: &str) -> io::Error {
     match e {
         StreamError::Closed => io::Error::new(io::ErrorKind::BrokenPipe, format!("{what}: stream closed")),
-        StreamError::LastOperationFailed(err) => io::Error::other(format!("{what}: {}", err.to_debug_string())),
+        StreamError::LastOperationFailed(err) => {
+            // WASI 0.2 gives only a description; the common socket failures
+            // get their std kind from it.
+            let text = err.to_debug_string();
+            let lower = text.to_lowercase();
+            let kind = if lower.contains("reset") {
+                io::ErrorKind::ConnectionReset
+            } else if lower.contains("broken pipe") {
+                io::ErrorKind::BrokenPipe
+            } else if lower.contains("aborted") {
+                io::ErrorKind::ConnectionAborted
+            } else {
+                io::ErrorKind::Other
+            };
+            io::Error::new(kind, format!("{what}: {text}"))
+        }
     }
 }
 
@@ -147,5 +162,55 @@ impl OutputWriter {
     /// Flushes (see [`poll_flush`](Self::poll_flush)).
     pub(crate) async fn flush(&mut self, what: &str) -> io::Result<()> {
         poll_fn(|cx| self.poll_flush(cx, what)).await
+    }
+}
+
+/// An [`InputReader`] with a buffer: `AsyncRead` and `AsyncBufRead`
+/// semantics for a byte stream (a TCP connection's input).
+pub(crate) struct BufInput {
+    reader: InputReader,
+    buf: Vec<u8>,
+    pos: usize,
+    what: &'static str,
+}
+
+/// How much one read of a [`BufInput`] asks the host for.
+const BUF_CHUNK: u64 = 64 * 1024;
+
+impl BufInput {
+    pub(crate) fn new(stream: InputStream, what: &'static str) -> BufInput {
+        BufInput { reader: InputReader::new(stream), buf: Vec::new(), pos: 0, what }
+    }
+
+    pub(crate) fn poll_fill_buf(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<&[u8]>> {
+        if self.pos >= self.buf.len() {
+            let chunk = match self.reader.poll_chunk(cx, BUF_CHUNK, self.what) {
+                Poll::Ready(Ok(chunk)) => chunk,
+                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                Poll::Pending => return Poll::Pending,
+            };
+            self.buf = chunk.unwrap_or_default();
+            self.pos = 0;
+        }
+        Poll::Ready(Ok(&self.buf[self.pos..]))
+    }
+
+    pub(crate) fn consume(&mut self, amt: usize) {
+        self.pos = (self.pos + amt).min(self.buf.len());
+    }
+
+    pub(crate) fn poll_read(&mut self, cx: &mut Context<'_>, out: &mut [u8]) -> Poll<io::Result<usize>> {
+        if out.is_empty() {
+            return Poll::Ready(Ok(0));
+        }
+        let avail = match self.poll_fill_buf(cx) {
+            Poll::Ready(Ok(avail)) => avail,
+            Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+            Poll::Pending => return Poll::Pending,
+        };
+        let n = avail.len().min(out.len());
+        out[..n].copy_from_slice(&avail[..n]);
+        self.consume(n);
+        Poll::Ready(Ok(n))
     }
 }

@@ -70,11 +70,10 @@ macro_rules! tokio_write {
     )*};
 }
 
-tokio_read!(crate::net::TcpStream, crate::net::OwnedReadHalf, crate::fs::File, super::Stdin, crate::wit::ByteReader);
-tokio_write!(
-    crate::net::TcpStream,
-    crate::net::OwnedWriteHalf,
-    crate::fs::File,
-    super::StdWriter,
-    crate::wit::ByteWriter
-);
+tokio_read!(crate::net::TcpStream, crate::net::OwnedReadHalf, super::Stdin);
+tokio_write!(crate::net::TcpStream, crate::net::OwnedWriteHalf, super::StdWriter);
+// WASI 0.3 only (`fs` and `wit` are not in the `p2` build yet).
+#[cfg(not(feature = "p2"))]
+tokio_read!(crate::fs::File, crate::wit::ByteReader);
+#[cfg(not(feature = "p2"))]
+tokio_write!(crate::fs::File, crate::wit::ByteWriter);

@@ -1,10 +1,56 @@
 //! Addresses: std's `SocketAddr` ↔ WASI, name lookup, `ToSocketAddrs`.
 
 use super::error::lookup_err;
+#[cfg(not(feature = "p2"))]
 use crate::bindings::wasi::sockets::ip_name_lookup;
+#[cfg(not(feature = "p2"))]
 use crate::bindings::wasi::sockets::types::{
     IpAddress, IpAddressFamily, IpSocketAddress, Ipv4SocketAddress, Ipv6SocketAddress,
 };
+#[cfg(feature = "p2")]
+use wasip2::sockets::network::{
+    IpAddress, IpAddressFamily, IpSocketAddress, Ipv4SocketAddress, Ipv6SocketAddress, Network,
+};
+
+/// The network handle WASI 0.2 socket calls take.
+#[cfg(feature = "p2")]
+pub(crate) fn network() -> Network {
+    wasip2::sockets::instance_network::instance_network()
+}
+
+/// Asks the host for `host`'s addresses (WASI 0.2: a stream of results,
+/// waited on through the poll loop).
+#[cfg(feature = "p2")]
+async fn lookup(host: &str) -> io::Result<Vec<IpAddress>> {
+    use crate::rt::{Registration, register_pollable};
+    use wasip2::sockets::network::ErrorCode;
+    let stream =
+        wasip2::sockets::ip_name_lookup::resolve_addresses(&network(), host).map_err(|e| lookup_err(e, host))?;
+    let mut ips = Vec::new();
+    let mut waiting: Option<Registration> = None;
+    std::future::poll_fn(|cx| {
+        waiting = None;
+        loop {
+            match stream.resolve_next_address() {
+                Ok(Some(ip)) => ips.push(ip),
+                Ok(None) => return std::task::Poll::Ready(Ok(())),
+                Err(ErrorCode::WouldBlock) => {
+                    waiting = Some(register_pollable(stream.subscribe(), cx.waker()));
+                    return std::task::Poll::Pending;
+                }
+                Err(e) => return std::task::Poll::Ready(Err(lookup_err(e, host))),
+            }
+        }
+    })
+    .await?;
+    drop(waiting);
+    Ok(ips)
+}
+
+#[cfg(not(feature = "p2"))]
+async fn lookup(host: &str) -> io::Result<Vec<IpAddress>> {
+    ip_name_lookup::resolve_addresses(host.to_string()).await.map_err(|e| lookup_err(e, host))
+}
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 
@@ -70,8 +116,7 @@ pub async fn resolve(host: &str) -> io::Result<Vec<IpAddr>> {
     if let Ok(ip) = bare.parse::<IpAddr>() {
         return Ok(vec![ip]);
     }
-    let ips = ip_name_lookup::resolve_addresses(host.to_string()).await.map_err(|e| lookup_err(e, host))?;
-    Ok(ips.into_iter().map(ip_from_wasi).collect())
+    Ok(lookup(host).await?.into_iter().map(ip_from_wasi).collect())
 }
 
 /// Resolves `"host:port"` (or anything [`ToSocketAddrs`]) to socket

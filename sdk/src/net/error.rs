@@ -1,10 +1,15 @@
 //! WASI sockets `error-code` → `std::io::Error`.
 
+#[cfg(not(feature = "p2"))]
 use crate::bindings::wasi::sockets::ip_name_lookup::ErrorCode as LookupCode;
+#[cfg(not(feature = "p2"))]
 use crate::bindings::wasi::sockets::types::ErrorCode;
 use std::io;
+#[cfg(feature = "p2")]
+use wasip2::sockets::network::ErrorCode;
 
 /// An `io::Error` for a sockets `code`, raised by `op`.
+#[cfg(not(feature = "p2"))]
 pub(crate) fn net_err(code: ErrorCode, op: &str) -> io::Error {
     use io::ErrorKind as K;
     let (kind, what) = match &code {
@@ -32,6 +37,7 @@ pub(crate) fn net_err(code: ErrorCode, op: &str) -> io::Error {
 }
 
 /// An `io::Error` for a name lookup failure.
+#[cfg(not(feature = "p2"))]
 pub(crate) fn lookup_err(code: LookupCode, host: &str) -> io::Error {
     use io::ErrorKind as K;
     let (kind, what) = match code {
@@ -53,4 +59,53 @@ pub(crate) fn lookup_err(code: LookupCode, host: &str) -> io::Error {
 /// here; 0 goes to the host, which refuses it with `invalid-argument`.
 pub(crate) fn hop_limit(ttl: u32) -> io::Result<u8> {
     u8::try_from(ttl).map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, format!("ttl {ttl}: must be 1..=255")))
+}
+
+/// An `io::Error` for a WASI 0.2 sockets `code`, raised by `op`.
+#[cfg(feature = "p2")]
+pub(crate) fn net_err(code: ErrorCode, op: &str) -> io::Error {
+    use io::ErrorKind as K;
+    let (kind, what) = match code {
+        ErrorCode::AccessDenied => {
+            (K::PermissionDenied, "network access denied by the host (grant it with `wasmtime run -Sinherit-network`)")
+        }
+        ErrorCode::NotSupported => (K::Unsupported, "not supported by the host"),
+        ErrorCode::InvalidArgument => (K::InvalidInput, "invalid argument"),
+        ErrorCode::OutOfMemory => (K::OutOfMemory, "out of memory"),
+        ErrorCode::Timeout => (K::TimedOut, "timed out"),
+        ErrorCode::ConcurrencyConflict => (K::ResourceBusy, "another operation is in progress"),
+        ErrorCode::NotInProgress => (K::InvalidInput, "no operation in progress"),
+        ErrorCode::WouldBlock => (K::WouldBlock, "would block"),
+        ErrorCode::InvalidState => (K::InvalidInput, "socket in the wrong state for this call"),
+        ErrorCode::NewSocketLimit => (K::QuotaExceeded, "socket limit reached"),
+        ErrorCode::AddressNotBindable => (K::AddrNotAvailable, "address not bindable"),
+        ErrorCode::AddressInUse => (K::AddrInUse, "address in use"),
+        ErrorCode::RemoteUnreachable => (K::HostUnreachable, "remote unreachable"),
+        ErrorCode::ConnectionRefused => (K::ConnectionRefused, "connection refused"),
+        ErrorCode::ConnectionReset => (K::ConnectionReset, "connection reset by peer"),
+        ErrorCode::ConnectionAborted => (K::ConnectionAborted, "connection aborted"),
+        ErrorCode::DatagramTooLarge => (K::InvalidInput, "datagram too large"),
+        ErrorCode::NameUnresolvable => (K::NotFound, "name does not resolve"),
+        ErrorCode::TemporaryResolverFailure => (K::WouldBlock, "temporary resolver failure"),
+        ErrorCode::PermanentResolverFailure => (K::Other, "resolver failure"),
+        ErrorCode::Unknown => (K::Other, "socket error"),
+    };
+    io::Error::new(kind, format!("{op}: {what}"))
+}
+
+/// An `io::Error` for a WASI 0.2 name lookup failure.
+#[cfg(feature = "p2")]
+pub(crate) fn lookup_err(code: ErrorCode, host: &str) -> io::Error {
+    match code {
+        ErrorCode::AccessDenied => io::Error::new(
+            io::ErrorKind::PermissionDenied,
+            format!(
+                "lookup {host}: name lookup denied by the host (grant it with `wasmtime run -Sinherit-network -Sallow-ip-name-lookup`)"
+            ),
+        ),
+        ErrorCode::InvalidArgument => {
+            io::Error::new(io::ErrorKind::InvalidInput, format!("lookup {host}: invalid host name"))
+        }
+        code => net_err(code, &format!("lookup {host}")),
+    }
 }

@@ -4,15 +4,11 @@ use super::addr::{ToSocketAddrs, each_addr, family, from_wasi, to_wasi};
 use super::error::net_err;
 use crate::bindings::wasi::sockets::types::{ErrorCode, TcpSocket};
 use crate::io::stream::{ByteReader, ByteWriter, DoneFut};
-use futures_core::Stream;
-use futures_io::{AsyncBufRead, AsyncRead, AsyncWrite};
 use futures_util::future::LocalBoxFuture;
 use std::io;
 use std::net::SocketAddr;
-use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, ready};
-use std::time::Duration;
 use wit_bindgen::{StreamReader, StreamResult};
 
 type AcceptBatch = (StreamReader<TcpSocket>, StreamResult, Vec<TcpSocket>);
@@ -142,50 +138,6 @@ impl TcpListener {
             }
         }
     }
-
-    /// Waits for the next connection: the stream and the peer's address.
-    /// Dropping the future cancels the wait.
-    ///
-    /// ```no_run
-    /// # async fn f(l: wasio::net::TcpListener) -> std::io::Result<()> {
-    /// let (stream, peer) = l.accept().await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn accept(&self) -> io::Result<(TcpStream, SocketAddr)> {
-        std::future::poll_fn(|cx| self.poll_accept(cx)).await
-    }
-
-    /// The connections as a `Stream`.
-    ///
-    /// ```no_run
-    /// use futures_util::StreamExt;
-    /// # async fn f(l: wasio::net::TcpListener) -> std::io::Result<()> {
-    /// let mut incoming = l.incoming();
-    /// while let Some(stream) = incoming.next().await {
-    ///     let stream = stream?;
-    /// }
-    /// # Ok(()) }
-    /// ```
-    pub fn incoming(&self) -> Incoming<'_> {
-        Incoming { listener: self }
-    }
-}
-
-/// The `Stream` of [`TcpListener::incoming`].
-///
-/// ```no_run
-/// # fn f(l: &wasio::net::TcpListener) { let _: wasio::net::Incoming<'_> = l.incoming(); }
-/// ```
-#[derive(Debug)]
-pub struct Incoming<'a> {
-    listener: &'a TcpListener,
-}
-
-impl Stream for Incoming<'_> {
-    type Item = io::Result<TcpStream>;
-    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.listener.poll_accept(cx).map(|r| Some(r.map(|(s, _)| s)))
-    }
 }
 
 fn done_future(fut: wit_bindgen::FutureReader<Result<(), ErrorCode>>, op: &'static str) -> DoneFut {
@@ -248,67 +200,6 @@ impl TcpStream {
         .await
     }
 
-    /// The peer's address.
-    ///
-    /// ```no_run
-    /// # fn f(s: &wasio::net::TcpStream) -> std::io::Result<()> { println!("{}", s.peer_addr()?); Ok(()) }
-    /// ```
-    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
-        self.socket.get_remote_address().map(from_wasi).map_err(|e| net_err(e, "peer address"))
-    }
-
-    /// The local address.
-    ///
-    /// ```no_run
-    /// # fn f(s: &wasio::net::TcpStream) -> std::io::Result<()> { println!("{}", s.local_addr()?); Ok(()) }
-    /// ```
-    pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        self.socket.get_local_address().map(from_wasi).map_err(|e| net_err(e, "local address"))
-    }
-
-    /// `TCP_NODELAY`: WASI 0.3 has no such option, so this is always
-    /// `Err(Unsupported)`. (Hosts typically send writes promptly anyway.)
-    ///
-    /// ```no_run
-    /// # fn f(s: &wasio::net::TcpStream) { assert!(s.set_nodelay(true).is_err()); }
-    /// ```
-    pub fn set_nodelay(&self, _on: bool) -> io::Result<()> {
-        Err(io::Error::new(io::ErrorKind::Unsupported, "set_nodelay: WASI 0.3 sockets have no TCP_NODELAY option"))
-    }
-
-    /// Turns TCP keep-alive on or off.
-    ///
-    /// ```no_run
-    /// # fn f(s: &wasio::net::TcpStream) -> std::io::Result<()> { s.set_keepalive(true) }
-    /// ```
-    pub fn set_keepalive(&self, on: bool) -> io::Result<()> {
-        self.socket.set_keep_alive_enabled(on).map_err(|e| net_err(e, "keep-alive"))
-    }
-
-    /// Whether TCP keep-alive is on.
-    ///
-    /// ```no_run
-    /// # fn f(s: &wasio::net::TcpStream) -> std::io::Result<()> { let _ = s.keepalive()?; Ok(()) }
-    /// ```
-    pub fn keepalive(&self) -> io::Result<bool> {
-        self.socket.get_keep_alive_enabled().map_err(|e| net_err(e, "keep-alive"))
-    }
-
-    /// Sets the keep-alive idle time, probe interval and probe count.
-    ///
-    /// ```no_run
-    /// # fn f(s: &wasio::net::TcpStream) -> std::io::Result<()> {
-    /// use std::time::Duration;
-    /// s.set_keepalive_params(Duration::from_secs(60), Duration::from_secs(10), 5)
-    /// # }
-    /// ```
-    pub fn set_keepalive_params(&self, idle: Duration, interval: Duration, count: u32) -> io::Result<()> {
-        let ns = |d: Duration| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
-        self.socket.set_keep_alive_idle_time(ns(idle)).map_err(|e| net_err(e, "keep-alive idle"))?;
-        self.socket.set_keep_alive_interval(ns(interval)).map_err(|e| net_err(e, "keep-alive interval"))?;
-        self.socket.set_keep_alive_count(count).map_err(|e| net_err(e, "keep-alive count"))
-    }
-
     /// Splits into owned halves usable from two tasks (like tokio's
     /// `into_split`). Closing the write half shuts down the sending side.
     ///
@@ -335,47 +226,10 @@ impl TcpStream {
     }
 }
 
-/// `AsyncRead` + `AsyncBufRead` through a `read: ByteReader` field.
-macro_rules! impl_read {
-    ($t:ty) => {
-        impl AsyncRead for $t {
-            fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
-                self.get_mut().read.poll_read(cx, buf)
-            }
-        }
-
-        impl AsyncBufRead for $t {
-            fn poll_fill_buf(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<&[u8]>> {
-                self.get_mut().read.poll_fill_buf(cx)
-            }
-            fn consume(self: Pin<&mut Self>, amt: usize) {
-                self.get_mut().read.consume(amt)
-            }
-        }
-    };
-}
-
-/// `AsyncWrite` through a `write: ByteWriter` field.
-macro_rules! impl_write {
-    ($t:ty) => {
-        impl AsyncWrite for $t {
-            fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-                self.get_mut().write.poll_write(0, cx, buf)
-            }
-            fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-                self.get_mut().write.poll_flush(0, cx)
-            }
-            fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-                self.get_mut().write.poll_close(0, cx)
-            }
-        }
-    };
-}
-
-impl_read!(TcpStream);
-impl_write!(TcpStream);
-impl_read!(OwnedReadHalf);
-impl_write!(OwnedWriteHalf);
+super::impl_read!(TcpStream);
+super::impl_write!(TcpStream);
+super::impl_read!(OwnedReadHalf);
+super::impl_write!(OwnedWriteHalf);
 
 /// The reading half of a [`TcpStream`].
 ///
@@ -410,3 +264,5 @@ impl std::fmt::Debug for OwnedWriteHalf {
 }
 
 super::socket_options!(TcpStream, get_hop_limit, set_hop_limit);
+super::tcp_stream_methods!(get_remote_address, get_local_address, get_keep_alive_enabled);
+super::tcp_listener_common!();
