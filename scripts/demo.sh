@@ -51,3 +51,14 @@ echo "\$ GET http://127.0.0.1:$PORT/stream   # streamed by a task after the hand
 fetch "http://127.0.0.1:$PORT/stream"
 echo "\$ POST 'echo me' to http://127.0.0.1:$PORT/echo"
 fetch "http://127.0.0.1:$PORT/echo" "echo me"; echo
+
+echo
+echo "# The same handler built for WASI 0.2 hosts (wasio's p2 feature, into target/p2)"
+CARGO_TARGET_DIR=target/p2 cargo build --locked --target wasm32-wasip2 --release -p http-hello --features wasio/p2
+PORT2="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+echo "\$ wasmtime serve -Scli --addr 127.0.0.1:$PORT2 target/p2/.../http-hello.wasm   # wasi:http/incoming-handler@0.2"
+"$WASMTIME" serve -Scli --addr "127.0.0.1:$PORT2" target/p2/wasm32-wasip2/release/http-hello.wasm >/dev/null 2>&1 &
+SERVER2=$!
+trap 'kill $SERVER $SERVER2 2>/dev/null || true' EXIT
+echo "\$ GET http://127.0.0.1:$PORT2/stream"
+fetch "http://127.0.0.1:$PORT2/stream"
