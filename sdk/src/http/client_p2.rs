@@ -6,18 +6,9 @@ use super::client::Client;
 use super::error::Error;
 use super::fields::{from_fields, to_fields};
 use super::server::method_to_wasi;
-use crate::rt::{Registration, register_pollable};
 use http::{Request, Response};
-use std::task::Poll;
 use wasip2::http::outgoing_handler;
-use wasip2::http::types::{FutureIncomingResponse, IncomingResponse, OutgoingRequest, Scheme};
-
-/// A response on its way: its pollable goes before the future it belongs
-/// to.
-struct Pending {
-    waiting: Option<Registration>,
-    future: FutureIncomingResponse,
-}
+use wasip2::http::types::{IncomingResponse, OutgoingRequest, Scheme};
 
 impl Client {
     /// Sends `request`; the response arrives as soon as its head does, its
@@ -40,21 +31,13 @@ impl Client {
         let outgoing = req.body().map_err(|()| Error::msg("invalid request body"))?;
         let future = outgoing_handler::handle(req, self.options()?).map_err(|e| Error::from_code(e, "send"))?;
         crate::spawn(body.into().send_wasi(outgoing));
-        let mut pending = Pending { waiting: None, future };
-        let resp = std::future::poll_fn(|cx| {
-            let got = pending.future.get();
-            pending.waiting = None;
-            match got {
-                None => {
-                    pending.waiting = Some(register_pollable(pending.future.subscribe(), cx.waker()));
-                    Poll::Pending
-                }
-                Some(Err(())) => Poll::Ready(Err(Error::msg("the response was taken twice"))),
-                Some(Ok(Err(code))) => Poll::Ready(Err(Error::from_code(code, "send"))),
-                Some(Ok(Ok(resp))) => Poll::Ready(Ok(resp)),
-            }
-        })
-        .await?;
+        // The wait borrows `future`, so it (with its pollable, a child of
+        // `future`) is always dropped first, also half-way.
+        let resp = match crate::rt::wait_until(|| future.subscribe(), || future.get()).await {
+            Err(()) => Err(Error::msg("the response was taken twice")),
+            Ok(Err(code)) => Err(Error::from_code(code, "send")),
+            Ok(Ok(resp)) => Ok(resp),
+        }?;
         response_from_wasi(resp)
     }
 }

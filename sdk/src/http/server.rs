@@ -2,9 +2,7 @@
 
 use super::body::Body;
 use super::error::Error;
-use super::fields::from_fields;
-#[cfg(not(feature = "p2"))]
-use super::fields::to_fields;
+use super::fields::{from_fields, to_fields};
 #[cfg(not(feature = "p2"))]
 use crate::bindings::wasi::http::types::{ErrorCode, Request as WasiRequest, Response as WasiResponse};
 #[cfg(not(feature = "p2"))]
@@ -187,22 +185,7 @@ fn request_from_wasi(req: WasiRequest) -> Result<Request<Body>, Error> {
 #[cfg(not(feature = "p2"))]
 fn response_to_wasi(resp: Response<Body>) -> Result<WasiResponse, Error> {
     let (parts, body) = resp.into_parts();
-    let fields = to_fields(&parts.headers)?;
-    // A body held in memory has a known length: say so, and the host sends
-    // `content-length` instead of chunked encoding. (Straight into the
-    // fields: cheaper than a round through the `HeaderMap`.)
-    let bodyless = parts.status.is_informational()
-        || parts.status == StatusCode::NO_CONTENT
-        || parts.status == StatusCode::NOT_MODIFIED;
-    if !bodyless
-        && !parts.headers.contains_key(http::header::CONTENT_LENGTH)
-        && let Some(len) = http_body::Body::size_hint(&body).exact()
-    {
-        let mut digits = [0u8; 20];
-        fields
-            .append("content-length", format_u64(len, &mut digits))
-            .map_err(|e| Error::msg(format!("invalid header \"content-length\": {e:?}")))?;
-    }
+    let fields = response_fields(&parts, &body)?;
     let (contents, trailers, feed) = body.into_wasi();
     let (response, done) = WasiResponse::new(fields, contents, trailers);
     // One task feeds the body, then keeps "response transmitted" open until
@@ -222,8 +205,29 @@ fn response_to_wasi(resp: Response<Body>) -> Result<WasiResponse, Error> {
     Ok(response)
 }
 
+/// A response's header fields (the same on WASI 0.3 and 0.2). A body held
+/// in memory has a known length: say so, and the host sends
+/// `content-length` instead of chunked encoding. (Straight into the fields:
+/// cheaper than a round through the `HeaderMap`.)
+pub(super) fn response_fields(parts: &http::response::Parts, body: &Body) -> Result<Fields, Error> {
+    let fields = to_fields(&parts.headers)?;
+    let bodyless = parts.status.is_informational()
+        || parts.status == StatusCode::NO_CONTENT
+        || parts.status == StatusCode::NOT_MODIFIED;
+    if !bodyless
+        && !parts.headers.contains_key(http::header::CONTENT_LENGTH)
+        && let Some(len) = http_body::Body::size_hint(body).exact()
+    {
+        let mut digits = [0u8; 20];
+        fields
+            .append("content-length", format_u64(len, &mut digits))
+            .map_err(|e| Error::msg(format!("invalid header \"content-length\": {e:?}")))?;
+    }
+    Ok(fields)
+}
+
 /// `n` in decimal, written into the end of `buf`.
-pub(super) fn format_u64(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
+fn format_u64(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
     let mut i = buf.len();
     loop {
         i -= 1;

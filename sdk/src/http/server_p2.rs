@@ -7,7 +7,7 @@
 use super::body::Body;
 use super::error::Error;
 use super::fields::to_fields;
-use super::server::{IntoResponse, format_u64, request_head};
+use super::server::{IntoResponse, request_head, response_fields};
 use http::{Request, StatusCode};
 use std::future::Future;
 use wasip2::http::types::{ErrorCode, IncomingRequest, OutgoingBody, OutgoingResponse, ResponseOutparam};
@@ -22,20 +22,7 @@ fn request_from_wasi(req: IncomingRequest) -> Result<Request<Body>, Error> {
 /// The head of `resp` as a WASI 0.2 response, with `content-length` for a
 /// body held in memory.
 fn response_head(parts: &http::response::Parts, body: &Body) -> Result<OutgoingResponse, Error> {
-    let fields = to_fields(&parts.headers)?;
-    let bodyless = parts.status.is_informational()
-        || parts.status == StatusCode::NO_CONTENT
-        || parts.status == StatusCode::NOT_MODIFIED;
-    if !bodyless
-        && !parts.headers.contains_key(http::header::CONTENT_LENGTH)
-        && let Some(len) = http_body::Body::size_hint(body).exact()
-    {
-        let mut digits = [0u8; 20];
-        fields
-            .append("content-length", format_u64(len, &mut digits))
-            .map_err(|e| Error::msg(format!("invalid header \"content-length\": {e:?}")))?;
-    }
-    let response = OutgoingResponse::new(fields);
+    let response = OutgoingResponse::new(response_fields(parts, body)?);
     if parts.status != StatusCode::OK {
         response
             .set_status_code(parts.status.as_u16())

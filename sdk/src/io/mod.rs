@@ -41,9 +41,80 @@ mod stdio;
 #[cfg(not(feature = "p2"))]
 use crate::bindings::wasi::cli as wasi_cli;
 pub use futures_io::{AsyncBufRead as _, AsyncRead as _, AsyncWrite as _};
-pub use stdio::{StdWriter, Stdin, flush_stdio, stdin};
+use std::cell::RefCell;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll, ready};
+pub use stdio::{StdWriter, flush_stdio};
 #[cfg(feature = "p2")]
 use wasip2::cli as wasi_cli;
+
+/// A handle to the instance's standard input; see [`stdin`].
+///
+/// Each handle buffers what it has read (like a `BufReader`); bytes a handle
+/// has buffered are not seen by other handles.
+///
+/// ```no_run
+/// use futures_util::io::AsyncBufReadExt;
+/// # async fn f() -> std::io::Result<()> {
+/// let mut line = String::new();
+/// wasio::io::stdin().read_line(&mut line).await?;
+/// # Ok(()) }
+/// ```
+pub struct Stdin {
+    inner: Rc<RefCell<stdio::Input>>,
+    buf: Vec<u8>,
+    pos: usize,
+}
+
+/// The standard input of this instance (`wasi:cli/stdin`). Every handle
+/// reads from the same host stream.
+///
+/// ```no_run
+/// use futures_util::io::AsyncReadExt;
+/// # async fn f() -> std::io::Result<()> {
+/// let mut input = String::new();
+/// wasio::io::stdin().read_to_string(&mut input).await?;
+/// # Ok(()) }
+/// ```
+pub fn stdin() -> Stdin {
+    Stdin { inner: stdio::shared_stdin(), buf: Vec::new(), pos: 0 }
+}
+
+impl std::fmt::Debug for Stdin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Stdin").field("buffered", &(self.buf.len() - self.pos)).finish()
+    }
+}
+
+impl futures_io::AsyncRead for Stdin {
+    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, out: &mut [u8]) -> Poll<std::io::Result<usize>> {
+        use futures_io::AsyncBufRead;
+        if out.is_empty() {
+            return Poll::Ready(Ok(0));
+        }
+        let avail = ready!(self.as_mut().poll_fill_buf(cx))?;
+        let n = avail.len().min(out.len());
+        out[..n].copy_from_slice(&avail[..n]);
+        self.consume(n);
+        Poll::Ready(Ok(n))
+    }
+}
+
+impl futures_io::AsyncBufRead for Stdin {
+    fn poll_fill_buf(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<&[u8]>> {
+        let this = self.get_mut();
+        if this.pos >= this.buf.len() {
+            this.pos = ready!(stdio::refill(&this.inner, cx, &mut this.buf))?;
+        }
+        Poll::Ready(Ok(&this.buf[this.pos..]))
+    }
+
+    fn consume(self: Pin<&mut Self>, amt: usize) {
+        let this = self.get_mut();
+        this.pos = (this.pos + amt).min(this.buf.len());
+    }
+}
 
 /// Which standard output stream a [`StdWriter`] writes to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

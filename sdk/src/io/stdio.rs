@@ -3,7 +3,7 @@
 use super::Which;
 use super::stream::{ByteReader, ByteWriter, DoneFut};
 use crate::bindings::wasi::cli;
-use futures_io::{AsyncBufRead, AsyncRead, AsyncWrite};
+use futures_io::AsyncWrite;
 use std::cell::{Cell, RefCell};
 use std::io;
 use std::pin::Pin;
@@ -24,11 +24,35 @@ fn done_future(fut: wit_bindgen::FutureReader<Result<(), cli::types::ErrorCode>>
     Box::pin(async move { fut.await.map_err(cli_error) })
 }
 
+/// The reader every [`Stdin`](super::Stdin) handle shares.
+pub(super) type Input = ByteReader;
+
 thread_local! {
     static STDIN: RefCell<Option<Rc<RefCell<ByteReader>>>> = const { RefCell::new(None) };
     static STDOUT: RefCell<Option<Rc<RefCell<ByteWriter>>>> = const { RefCell::new(None) };
     static STDERR: RefCell<Option<Rc<RefCell<ByteWriter>>>> = const { RefCell::new(None) };
     static NEXT_HANDLE: Cell<u64> = const { Cell::new(1) };
+}
+
+/// The instance's stdin stream (`wasi:cli/stdin`), opened on first use.
+pub(super) fn shared_stdin() -> Rc<RefCell<Input>> {
+    STDIN.with(|s| {
+        s.borrow_mut()
+            .get_or_insert_with(|| {
+                let (reader, done) = cli::stdin::read_via_stream();
+                Rc::new(RefCell::new(ByteReader::new(reader, Some(done_future(done)))))
+            })
+            .clone()
+    })
+}
+
+/// Refills a handle's `buf` from the shared reader: takes the reader's
+/// filled buffer, leaving `buf` (consumed) for its next read — no copy.
+/// Returns where the unread bytes start (an empty `buf` at the end).
+pub(super) fn refill(input: &RefCell<Input>, cx: &mut Context<'_>, buf: &mut Vec<u8>) -> Poll<io::Result<usize>> {
+    let mut inner = input.borrow_mut();
+    ready!(inner.poll_fill_buf(cx))?;
+    Poll::Ready(Ok(inner.swap_buffer(buf)))
 }
 
 fn next_handle() -> u64 {
@@ -37,84 +61,6 @@ fn next_handle() -> u64 {
         n.set(id + 1);
         id
     })
-}
-
-/// A handle to the instance's standard input; see [`stdin`].
-///
-/// Each handle buffers what it has read (like a `BufReader`); bytes a handle
-/// has buffered are not seen by other handles.
-///
-/// ```no_run
-/// use futures_util::io::AsyncBufReadExt;
-/// # async fn f() -> std::io::Result<()> {
-/// let mut line = String::new();
-/// wasio::io::stdin().read_line(&mut line).await?;
-/// # Ok(()) }
-/// ```
-pub struct Stdin {
-    inner: Rc<RefCell<ByteReader>>,
-    buf: Vec<u8>,
-    pos: usize,
-}
-
-/// The standard input of this instance (`wasi:cli/stdin`). Every handle
-/// reads from the same host stream.
-///
-/// ```no_run
-/// use futures_util::io::AsyncReadExt;
-/// # async fn f() -> std::io::Result<()> {
-/// let mut input = String::new();
-/// wasio::io::stdin().read_to_string(&mut input).await?;
-/// # Ok(()) }
-/// ```
-pub fn stdin() -> Stdin {
-    let inner = STDIN.with(|s| {
-        s.borrow_mut()
-            .get_or_insert_with(|| {
-                let (reader, done) = cli::stdin::read_via_stream();
-                Rc::new(RefCell::new(ByteReader::new(reader, Some(done_future(done)))))
-            })
-            .clone()
-    });
-    Stdin { inner, buf: Vec::new(), pos: 0 }
-}
-
-impl std::fmt::Debug for Stdin {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Stdin").field("buffered", &(self.buf.len() - self.pos)).finish()
-    }
-}
-
-impl AsyncRead for Stdin {
-    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, out: &mut [u8]) -> Poll<io::Result<usize>> {
-        if out.is_empty() {
-            return Poll::Ready(Ok(0));
-        }
-        let avail = ready!(self.as_mut().poll_fill_buf(cx))?;
-        let n = avail.len().min(out.len());
-        out[..n].copy_from_slice(&avail[..n]);
-        self.consume(n);
-        Poll::Ready(Ok(n))
-    }
-}
-
-impl AsyncBufRead for Stdin {
-    fn poll_fill_buf(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<&[u8]>> {
-        let this = self.get_mut();
-        if this.pos >= this.buf.len() {
-            // Take the shared reader's filled buffer, leaving ours (empty)
-            // for its next read: no copy.
-            let mut inner = this.inner.borrow_mut();
-            ready!(inner.poll_fill_buf(cx))?;
-            this.pos = inner.swap_buffer(&mut this.buf);
-        }
-        Poll::Ready(Ok(&this.buf[this.pos..]))
-    }
-
-    fn consume(self: Pin<&mut Self>, amt: usize) {
-        let this = self.get_mut();
-        this.pos = (this.pos + amt).min(this.buf.len());
-    }
 }
 
 /// A handle to this instance's standard output or error; see [`stdout`](super::stdout) and

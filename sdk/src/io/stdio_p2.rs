@@ -4,7 +4,7 @@
 
 use super::Which;
 use super::stream_p2::{InputReader, OutputWriter};
-use futures_io::{AsyncBufRead, AsyncRead, AsyncWrite};
+use futures_io::AsyncWrite;
 use std::cell::RefCell;
 use std::io;
 use std::pin::Pin;
@@ -15,85 +15,32 @@ use wasip2::cli;
 /// How much one read asks the host for.
 const READ_CHUNK: u64 = 64 * 1024;
 
+/// The reader every [`Stdin`](super::Stdin) handle shares.
+pub(super) type Input = InputReader;
+
 thread_local! {
     static STDIN: RefCell<Option<Rc<RefCell<InputReader>>>> = const { RefCell::new(None) };
     static STDOUT: RefCell<Option<Rc<RefCell<OutputWriter>>>> = const { RefCell::new(None) };
     static STDERR: RefCell<Option<Rc<RefCell<OutputWriter>>>> = const { RefCell::new(None) };
 }
 
-/// A handle to the instance's standard input; see [`stdin`]. Each handle
-/// keeps what it has read but not yet consumed.
-///
-/// ```no_run
-/// use futures_util::io::AsyncBufReadExt;
-/// # async fn f() -> std::io::Result<()> {
-/// let mut first = String::new();
-/// wasio::io::stdin().read_line(&mut first).await?;
-/// # Ok(()) }
-/// ```
-pub struct Stdin {
-    inner: Rc<RefCell<InputReader>>,
-    buf: Vec<u8>,
-    pos: usize,
-}
-
-/// The instance's standard input (`wasi:cli/stdin`).
-///
-/// ```no_run
-/// use futures_util::io::AsyncReadExt;
-/// # async fn f() -> std::io::Result<()> {
-/// let mut all = Vec::new();
-/// wasio::io::stdin().read_to_end(&mut all).await?;
-/// # Ok(()) }
-/// ```
-pub fn stdin() -> Stdin {
-    let inner = STDIN.with(|s| {
+/// The instance's stdin stream (`wasi:cli/stdin`), opened on first use.
+pub(super) fn shared_stdin() -> Rc<RefCell<Input>> {
+    STDIN.with(|s| {
         s.borrow_mut().get_or_insert_with(|| Rc::new(RefCell::new(InputReader::new(cli::stdin::get_stdin())))).clone()
-    });
-    Stdin { inner, buf: Vec::new(), pos: 0 }
+    })
 }
 
-impl std::fmt::Debug for Stdin {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Stdin").field("buffered", &(self.buf.len() - self.pos)).finish()
-    }
-}
-
-impl AsyncRead for Stdin {
-    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, out: &mut [u8]) -> Poll<io::Result<usize>> {
-        if out.is_empty() {
-            return Poll::Ready(Ok(0));
+/// Refills a handle's `buf` with the next chunk read from the host (an
+/// empty `buf` at the end); the unread bytes start at 0.
+pub(super) fn refill(input: &RefCell<Input>, cx: &mut Context<'_>, buf: &mut Vec<u8>) -> Poll<io::Result<usize>> {
+    match input.borrow_mut().poll_chunk(cx, READ_CHUNK, "stdin") {
+        Poll::Ready(Ok(chunk)) => {
+            *buf = chunk.unwrap_or_default();
+            Poll::Ready(Ok(0))
         }
-        let avail = match self.as_mut().poll_fill_buf(cx) {
-            Poll::Ready(Ok(avail)) => avail,
-            Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
-            Poll::Pending => return Poll::Pending,
-        };
-        let n = avail.len().min(out.len());
-        out[..n].copy_from_slice(&avail[..n]);
-        self.consume(n);
-        Poll::Ready(Ok(n))
-    }
-}
-
-impl AsyncBufRead for Stdin {
-    fn poll_fill_buf(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<&[u8]>> {
-        let this = self.get_mut();
-        if this.pos >= this.buf.len() {
-            let chunk = match this.inner.borrow_mut().poll_chunk(cx, READ_CHUNK, "stdin") {
-                Poll::Ready(Ok(chunk)) => chunk,
-                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
-                Poll::Pending => return Poll::Pending,
-            };
-            this.buf = chunk.unwrap_or_default();
-            this.pos = 0;
-        }
-        Poll::Ready(Ok(&this.buf[this.pos..]))
-    }
-
-    fn consume(self: Pin<&mut Self>, amt: usize) {
-        let this = self.get_mut();
-        this.pos = (this.pos + amt).min(this.buf.len());
+        Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
+        Poll::Pending => Poll::Pending,
     }
 }
 

@@ -18,32 +18,34 @@ pub(crate) fn network() -> Network {
     wasip2::sockets::instance_network::instance_network()
 }
 
+/// Runs `op` until it stops answering `would-block`, waiting on the
+/// pollable from `subscribe` in between: the `finish-*` half of WASI 0.2's
+/// two-phase socket calls, and name lookup results.
+#[cfg(feature = "p2")]
+pub(crate) async fn until_ready<T>(
+    subscribe: impl Fn() -> wasip2::io::poll::Pollable,
+    mut op: impl FnMut() -> Result<T, wasip2::sockets::network::ErrorCode>,
+) -> Result<T, wasip2::sockets::network::ErrorCode> {
+    use wasip2::sockets::network::ErrorCode;
+    crate::rt::wait_until(subscribe, || match op() {
+        Err(ErrorCode::WouldBlock) => None,
+        r => Some(r),
+    })
+    .await
+}
+
 /// Asks the host for `host`'s addresses (WASI 0.2: a stream of results,
 /// waited on through the poll loop).
 #[cfg(feature = "p2")]
 async fn lookup(host: &str) -> io::Result<Vec<IpAddress>> {
-    use crate::rt::{Registration, register_pollable};
-    use wasip2::sockets::network::ErrorCode;
     let stream =
         wasip2::sockets::ip_name_lookup::resolve_addresses(&network(), host).map_err(|e| lookup_err(e, host))?;
     let mut ips = Vec::new();
-    let mut waiting: Option<Registration> = None;
-    std::future::poll_fn(|cx| {
-        waiting = None;
-        loop {
-            match stream.resolve_next_address() {
-                Ok(Some(ip)) => ips.push(ip),
-                Ok(None) => return std::task::Poll::Ready(Ok(())),
-                Err(ErrorCode::WouldBlock) => {
-                    waiting = Some(register_pollable(stream.subscribe(), cx.waker()));
-                    return std::task::Poll::Pending;
-                }
-                Err(e) => return std::task::Poll::Ready(Err(lookup_err(e, host))),
-            }
-        }
-    })
-    .await?;
-    drop(waiting);
+    while let Some(ip) =
+        until_ready(|| stream.subscribe(), || stream.resolve_next_address()).await.map_err(|e| lookup_err(e, host))?
+    {
+        ips.push(ip);
+    }
     Ok(ips)
 }
 

@@ -164,10 +164,20 @@ macro_rules! impl_write {
 use {impl_read, impl_write};
 
 /// The `TcpStream` methods both backends share (their WASI resources name
-/// the address and keep-alive getters differently).
+/// the address and keep-alive getters differently), and the I/O traits of
+/// the stream and its halves.
 macro_rules! tcp_stream_methods {
     ($remote:ident, $local:ident, $keepalive:ident) => {
         impl TcpStream {
+            /// Same as [`into_split`](Self::into_split).
+            ///
+            /// ```no_run
+            /// # fn f(s: wasio::net::TcpStream) { let (_r, _w) = s.split(); }
+            /// ```
+            pub fn split(self) -> (OwnedReadHalf, OwnedWriteHalf) {
+                self.into_split()
+            }
+
             /// The peer's address.
             ///
             /// ```no_run
@@ -241,15 +251,61 @@ macro_rules! tcp_stream_methods {
                 self.socket.set_keep_alive_count(count).map_err(|e| super::error::net_err(e, "keep-alive count"))
             }
         }
+
+        super::impl_read!(TcpStream);
+        super::impl_write!(TcpStream);
+        super::impl_read!(OwnedReadHalf);
+        super::impl_write!(OwnedWriteHalf);
     };
 }
 use tcp_stream_methods;
 
-/// `TcpListener::accept`/`incoming` and the `Incoming` stream, on top of
-/// each backend's `poll_accept`.
+/// What `TcpListener` is the same on both backends: `Debug`, `bind`,
+/// `local_addr`, `set_backlog`, `accept`/`incoming` and the `Incoming`
+/// stream, on top of each backend's `bind_with_backlog` and `poll_accept`.
 macro_rules! tcp_listener_common {
     () => {
+        impl std::fmt::Debug for TcpListener {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct("TcpListener").field("local", &self.local).finish()
+            }
+        }
+
         impl TcpListener {
+            /// Binds to the first of `addr`'s addresses that works and listens.
+            ///
+            /// ```no_run
+            /// # async fn f() -> std::io::Result<()> {
+            /// let l = wasio::net::TcpListener::bind("127.0.0.1:0").await?;
+            /// println!("listening on {}", l.local_addr()?);
+            /// # Ok(()) }
+            /// ```
+            pub async fn bind(addr: impl super::ToSocketAddrs) -> std::io::Result<TcpListener> {
+                Self::bind_with_backlog(addr, None).await
+            }
+
+            /// The bound address (with the port the host chose for port 0).
+            ///
+            /// ```no_run
+            /// # fn f(l: &wasio::net::TcpListener) -> std::io::Result<()> {
+            /// let port = l.local_addr()?.port();
+            /// # Ok(()) }
+            /// ```
+            pub fn local_addr(&self) -> std::io::Result<std::net::SocketAddr> {
+                Ok(self.local)
+            }
+
+            /// Sets the listen backlog (may be called while listening).
+            ///
+            /// ```no_run
+            /// # fn f(l: &wasio::net::TcpListener) -> std::io::Result<()> {
+            /// l.set_backlog(512)?;
+            /// # Ok(()) }
+            /// ```
+            pub fn set_backlog(&self, backlog: u64) -> std::io::Result<()> {
+                self.socket.set_listen_backlog_size(backlog).map_err(|e| super::error::net_err(e, "listen backlog"))
+            }
+
             /// Waits for the next connection: the stream and the peer's address.
             /// Dropping the future cancels the wait.
             ///
@@ -318,3 +374,10 @@ mod udp;
 pub use addr::{ToSocketAddrs, lookup_host, resolve};
 pub use tcp::{Incoming, OwnedReadHalf, OwnedWriteHalf, TcpListener, TcpStream};
 pub use udp::UdpSocket;
+
+// The same on both backends (built on the public `local_addr`).
+impl std::fmt::Debug for UdpSocket {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UdpSocket").field("local", &self.local_addr().ok()).finish()
+    }
+}

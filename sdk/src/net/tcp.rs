@@ -37,25 +37,7 @@ struct AcceptState {
     ready: std::collections::VecDeque<TcpSocket>,
 }
 
-impl std::fmt::Debug for TcpListener {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TcpListener").field("local", &self.local).finish()
-    }
-}
-
 impl TcpListener {
-    /// Binds to the first of `addr`'s addresses that works and listens.
-    ///
-    /// ```no_run
-    /// # async fn f() -> std::io::Result<()> {
-    /// let l = wasio::net::TcpListener::bind("127.0.0.1:0").await?;
-    /// println!("listening on {}", l.local_addr()?);
-    /// # Ok(()) }
-    /// ```
-    pub async fn bind(addr: impl ToSocketAddrs) -> io::Result<TcpListener> {
-        Self::bind_with_backlog(addr, None).await
-    }
-
     /// [`bind`](Self::bind) with an explicit listen backlog.
     ///
     /// ```no_run
@@ -83,28 +65,6 @@ impl TcpListener {
             })
         })
         .await
-    }
-
-    /// The bound address (with the port the host chose for port 0).
-    ///
-    /// ```no_run
-    /// # fn f(l: &wasio::net::TcpListener) -> std::io::Result<()> {
-    /// let port = l.local_addr()?.port();
-    /// # Ok(()) }
-    /// ```
-    pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        Ok(self.local)
-    }
-
-    /// Sets the listen backlog (may be called while listening).
-    ///
-    /// ```no_run
-    /// # fn f(l: &wasio::net::TcpListener) -> std::io::Result<()> {
-    /// l.set_backlog(512)?;
-    /// # Ok(()) }
-    /// ```
-    pub fn set_backlog(&self, backlog: u64) -> io::Result<()> {
-        self.socket.set_listen_backlog_size(backlog).map_err(|e| net_err(e, "listen backlog"))
     }
 
     /// Polls for the next connection.
@@ -215,21 +175,7 @@ impl TcpStream {
             OwnedWriteHalf { socket: self.socket, write: self.write },
         )
     }
-
-    /// Same as [`into_split`](Self::into_split).
-    ///
-    /// ```no_run
-    /// # fn f(s: wasio::net::TcpStream) { let (_r, _w) = s.split(); }
-    /// ```
-    pub fn split(self) -> (OwnedReadHalf, OwnedWriteHalf) {
-        self.into_split()
-    }
 }
-
-super::impl_read!(TcpStream);
-super::impl_write!(TcpStream);
-super::impl_read!(OwnedReadHalf);
-super::impl_write!(OwnedWriteHalf);
 
 /// The reading half of a [`TcpStream`].
 ///

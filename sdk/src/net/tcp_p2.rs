@@ -3,7 +3,7 @@
 //! `input-stream`/`output-stream`, waited on through the executor's poll
 //! loop.
 
-use super::addr::{ToSocketAddrs, each_addr, family, from_wasi, network, to_wasi};
+use super::addr::{ToSocketAddrs, each_addr, family, from_wasi, network, to_wasi, until_ready};
 use super::error::net_err;
 use crate::io::stream_p2::{BufInput, OutputWriter};
 use crate::rt::{Registration, register_pollable};
@@ -15,26 +15,6 @@ use std::task::{Context, Poll};
 use wasip2::sockets::network::ErrorCode;
 use wasip2::sockets::tcp::{ShutdownType, TcpSocket};
 use wasip2::sockets::tcp_create_socket::create_tcp_socket;
-
-/// Runs `op` until it stops answering `would-block`, waiting on `socket`'s
-/// pollable in between (the `finish-*` half of WASI 0.2's two-phase calls).
-pub(super) async fn until_ready<T>(
-    socket: &TcpSocket,
-    mut op: impl FnMut() -> Result<T, ErrorCode>,
-) -> Result<T, ErrorCode> {
-    let mut waiting: Option<Registration> = None;
-    std::future::poll_fn(|cx| {
-        waiting = None;
-        match op() {
-            Err(ErrorCode::WouldBlock) => {
-                waiting = Some(register_pollable(socket.subscribe(), cx.waker()));
-                Poll::Pending
-            }
-            r => Poll::Ready(r),
-        }
-    })
-    .await
-}
 
 /// A TCP listener, like `tokio::net::TcpListener`.
 ///
@@ -51,24 +31,7 @@ pub struct TcpListener {
     local: SocketAddr,
 }
 
-impl std::fmt::Debug for TcpListener {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TcpListener").field("local", &self.local).finish()
-    }
-}
-
 impl TcpListener {
-    /// Binds to the first of `addr`'s addresses that works and listens.
-    ///
-    /// ```no_run
-    /// # async fn f() -> std::io::Result<()> {
-    /// let l = wasio::net::TcpListener::bind("127.0.0.1:0").await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn bind(addr: impl ToSocketAddrs) -> io::Result<TcpListener> {
-        Self::bind_with_backlog(addr, None).await
-    }
-
     /// [`bind`](Self::bind) with an explicit listen backlog.
     ///
     /// ```no_run
@@ -81,34 +44,20 @@ impl TcpListener {
             let socket = create_tcp_socket(family(&addr)).map_err(|e| net_err(e, "bind"))?;
             let net = network();
             socket.start_bind(&net, to_wasi(addr)).map_err(|e| net_err(e, &format!("bind {addr}")))?;
-            until_ready(&socket, || socket.finish_bind()).await.map_err(|e| net_err(e, &format!("bind {addr}")))?;
+            until_ready(|| socket.subscribe(), || socket.finish_bind())
+                .await
+                .map_err(|e| net_err(e, &format!("bind {addr}")))?;
             if let Some(n) = backlog {
                 socket.set_listen_backlog_size(n).map_err(|e| net_err(e, "listen backlog"))?;
             }
             socket.start_listen().map_err(|e| net_err(e, &format!("listen {addr}")))?;
-            until_ready(&socket, || socket.finish_listen()).await.map_err(|e| net_err(e, &format!("listen {addr}")))?;
+            until_ready(|| socket.subscribe(), || socket.finish_listen())
+                .await
+                .map_err(|e| net_err(e, &format!("listen {addr}")))?;
             let local = from_wasi(socket.local_address().map_err(|e| net_err(e, "local address"))?);
             Ok(TcpListener { waiting: RefCell::new(None), socket, local })
         })
         .await
-    }
-
-    /// The bound address.
-    ///
-    /// ```no_run
-    /// # fn f(l: &wasio::net::TcpListener) -> std::io::Result<()> { let _ = l.local_addr()?.port(); Ok(()) }
-    /// ```
-    pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        Ok(self.local)
-    }
-
-    /// Sets the listen backlog.
-    ///
-    /// ```no_run
-    /// # fn f(l: &wasio::net::TcpListener) -> std::io::Result<()> { l.set_backlog(64) }
-    /// ```
-    pub fn set_backlog(&self, backlog: u64) -> io::Result<()> {
-        self.socket.set_listen_backlog_size(backlog).map_err(|e| net_err(e, "listen backlog"))
     }
 
     /// Polls for the next connection.
@@ -216,7 +165,7 @@ impl TcpStream {
             let socket = create_tcp_socket(family(&addr)).map_err(|e| net_err(e, "connect"))?;
             let net = network();
             socket.start_connect(&net, to_wasi(addr)).map_err(|e| net_err(e, &format!("connect {addr}")))?;
-            let (input, output) = until_ready(&socket, || socket.finish_connect())
+            let (input, output) = until_ready(|| socket.subscribe(), || socket.finish_connect())
                 .await
                 .map_err(|e| net_err(e, &format!("connect {addr}")))?;
             Ok(TcpStream::new(socket, input, output))
@@ -232,21 +181,7 @@ impl TcpStream {
     pub fn into_split(self) -> (OwnedReadHalf, OwnedWriteHalf) {
         (OwnedReadHalf { read: self.read, socket: self.socket }, OwnedWriteHalf { write: self.write })
     }
-
-    /// Same as [`into_split`](Self::into_split).
-    ///
-    /// ```no_run
-    /// # fn f(s: wasio::net::TcpStream) { let (_r, _w) = s.split(); }
-    /// ```
-    pub fn split(self) -> (OwnedReadHalf, OwnedWriteHalf) {
-        self.into_split()
-    }
 }
-
-super::impl_read!(TcpStream);
-super::impl_write!(TcpStream);
-super::impl_read!(OwnedReadHalf);
-super::impl_write!(OwnedWriteHalf);
 
 /// The reading half of a [`TcpStream`].
 ///

@@ -20,12 +20,6 @@ pub struct UdpSocket {
     socket: WasiUdp,
 }
 
-impl std::fmt::Debug for UdpSocket {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("UdpSocket").field("local", &self.local_addr().ok()).finish()
-    }
-}
-
 impl UdpSocket {
     /// Binds to the first of `addr`'s addresses that works.
     ///

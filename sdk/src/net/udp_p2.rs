@@ -1,7 +1,7 @@
 //! UDP on WASI 0.2 (feature `p2`): the same `UdpSocket`, over
 //! `wasi:sockets/udp@0.2` and its datagram streams.
 
-use super::addr::{ToSocketAddrs, each_addr, family, from_wasi, network, to_wasi};
+use super::addr::{ToSocketAddrs, each_addr, family, from_wasi, network, to_wasi, until_ready};
 use super::error::net_err;
 use crate::rt::{Registration, register_pollable};
 use std::cell::RefCell;
@@ -33,12 +33,6 @@ pub struct UdpSocket {
     socket: WasiUdp,
 }
 
-impl std::fmt::Debug for UdpSocket {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("UdpSocket").field("local", &self.local_addr().ok()).finish()
-    }
-}
-
 impl UdpSocket {
     /// Binds to the first of `addr`'s addresses that works.
     ///
@@ -52,20 +46,9 @@ impl UdpSocket {
             let socket = create_udp_socket(family(&addr)).map_err(|e| net_err(e, "udp bind"))?;
             let net = network();
             socket.start_bind(&net, to_wasi(addr)).map_err(|e| net_err(e, &format!("udp bind {addr}")))?;
-            let mut waiting: Option<Registration> = None;
-            std::future::poll_fn(|cx| {
-                waiting = None;
-                match socket.finish_bind() {
-                    Err(ErrorCode::WouldBlock) => {
-                        waiting = Some(register_pollable(socket.subscribe(), cx.waker()));
-                        Poll::Pending
-                    }
-                    r => Poll::Ready(r),
-                }
-            })
-            .await
-            .map_err(|e| net_err(e, &format!("udp bind {addr}")))?;
-            drop(waiting);
+            until_ready(|| socket.subscribe(), || socket.finish_bind())
+                .await
+                .map_err(|e| net_err(e, &format!("udp bind {addr}")))?;
             let s = UdpSocket { streams: RefCell::new(None), socket };
             s.open(None)?;
             Ok(s)

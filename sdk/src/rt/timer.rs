@@ -121,15 +121,18 @@ pub(crate) fn count_wait() {
 /// Wakes every expired timer, in deadline order.
 #[cfg(feature = "p2")]
 pub(crate) fn fire_due() {
-    let now = now();
-    let expired: Vec<Waker> = TIMERS.with(|t| {
-        let mut t = t.borrow_mut();
-        let later = t.entries.split_off(&(now + 1, 0));
-        std::mem::replace(&mut t.entries, later).into_values().collect()
-    });
+    let expired = TIMERS.with(|t| take_expired(&mut t.borrow_mut(), now()));
     for w in expired {
         w.wake();
     }
+}
+
+/// Removes the timers due at `now` and returns their wakers, in deadline
+/// order. Expired timers leave the map at once (their futures see the
+/// deadline passed when polled), so they cannot re-arm an immediate wait.
+fn take_expired(t: &mut Timers, now: u64) -> Vec<Waker> {
+    let later = t.entries.split_off(&(now + 1, 0));
+    std::mem::replace(&mut t.entries, later).into_values().collect()
 }
 
 /// Under `p2` the poll loop waits for the earliest deadline: nothing to arm.
@@ -172,11 +175,7 @@ fn fire() {
     let now = now();
     let wakers: Vec<Waker> = TIMERS.with(|t| {
         let mut t = t.borrow_mut();
-        // Expired timers leave the map now (their futures see the deadline
-        // passed when polled), so they cannot re-arm an immediate wait.
-        let later = t.entries.split_off(&(now + 1, 0));
-        let expired = std::mem::replace(&mut t.entries, later);
-        let mut wakers: Vec<Waker> = expired.into_values().collect();
+        let mut wakers = take_expired(&mut t, now);
         if let Some(w) = t.entries.values().next() {
             wakers.push(w.clone());
         }

@@ -66,6 +66,26 @@ impl Drop for Registration {
     }
 }
 
+/// Waits until `op` gives a value: `op` is tried again each time a fresh
+/// pollable from `subscribe` fires. The pollable is dropped when this future
+/// completes or is dropped, before the resource `subscribe` borrows from
+/// (which outlives the future).
+pub(crate) async fn wait_until<T>(subscribe: impl Fn() -> Pollable, mut op: impl FnMut() -> Option<T>) -> T {
+    let mut waiting: Option<Registration> = None;
+    std::future::poll_fn(|cx| {
+        let got = op();
+        waiting = None;
+        match got {
+            Some(v) => std::task::Poll::Ready(v),
+            None => {
+                waiting = Some(register_pollable(subscribe(), cx.waker()));
+                std::task::Poll::Pending
+            }
+        }
+    })
+    .await
+}
+
 /// Blocks in `wasi:io/poll.poll` until a registered pollable or the
 /// earliest timer is ready, then wakes their tasks. Returns false if there
 /// is nothing to wait for.
