@@ -17,11 +17,12 @@ cargo build --locked --target wasm32-wasip2 --release -p hello -p tasks -p timer
 
 echo "== the same programs for WASI 0.2 hosts (wasio's p2 feature, into target/p2)" >&2
 CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/p2" cargo build --locked --target wasm32-wasip2 --release \
-    -p hello -p tasks -p timers -p http-hello -p http-echo -p http-proxy -p tcp-echo -p hyper-hello -p ws-echo \
-    -p wasio-test-guests --features wasio/p2 \
-    --bin hello --bin tasks --bin timers --bin http-hello --bin http-echo --bin http-proxy \
-    --bin tcp-echo --bin hyper-hello --bin ws-echo \
-    --bin sleepers --bin interval_probe --bin rand_probe --bin stdio_probe --bin http_client_probe --bin net_probe
+    -p hello -p tasks -p timers -p fs-copy -p http-hello -p http-echo -p http-proxy -p tcp-echo -p hyper-hello \
+    -p gzip -p ws-echo -p wasio-test-guests --features wasio/p2 \
+    --bin hello --bin tasks --bin timers --bin fs-copy --bin http-hello --bin http-echo --bin http-proxy \
+    --bin tcp-echo --bin hyper-hello --bin gzip --bin ws-echo \
+    --bin sleepers --bin interval_probe --bin rand_probe --bin stdio_probe --bin http_client_probe --bin net_probe \
+    --bin fs_probe
 
 # Every feature but `p2`, which selects the other backend.
 FEATURES="json,bindgen,tokio-io,hyper"
@@ -30,10 +31,13 @@ echo "== guest-side tests (#[wasio::test] on the wasmtime CLI) and doc examples"
 cargo test --locked --target wasm32-wasip2 -p wasio --features "$FEATURES"
 
 echo "== the p2 backend: its guest-side unit tests" >&2
-CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/p2" cargo test --locked --target wasm32-wasip2 -p wasio --features p2 --test rt --test time
+CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/p2" cargo test --locked --target wasm32-wasip2 -p wasio --features p2,json \
+    --test rt --test time --test http_body
 
-echo "== rustdoc without warnings" >&2
+echo "== rustdoc without warnings, both builds" >&2
 RUSTDOCFLAGS="-D warnings" cargo doc --locked --target wasm32-wasip2 -p wasio --features "$FEATURES" --no-deps
+CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/p2" RUSTDOCFLAGS="-D warnings" \
+    cargo doc --locked --target wasm32-wasip2 -p wasio --features p2,tokio-io,hyper,json --no-deps
 
 echo "== host-side tests (embedded Wasmtime + wasmtime CLI)" >&2
 cargo test --locked -p wasio-tests "$@"

@@ -28,10 +28,11 @@
 //! | http | [`http`] | `#[wasio::http::handler]` on the `http` crate's `Request`/`Response`, a streaming [`http::Body`] with trailers, [`http::Client`] |
 //!
 //! Underneath: [`rt`], the executor ([`spawn`], [`JoinHandle`], [`JoinSet`],
-//! [`yield_now`], [`block_on`], backpressure), and [`bindings`], the raw WASI
+//! [`yield_now`], [`block_on`], backpressure), and `bindings`, the raw WASI
 //! 0.3 bindings the wrappers are built on. For your own WIT worlds,
-//! `wasio::bindgen!` (feature `bindgen`) and [`wit`] (`stream<T>`/`future<T>` as
-//! `Stream`/`Sink`/`Future`/`AsyncRead`/`AsyncWrite`).
+//! `wasio::bindgen!` (feature `bindgen`) and `wit` (`stream<T>`/`future<T>` as
+//! `Stream`/`Sink`/`Future`/`AsyncRead`/`AsyncWrite`). These two are WASI 0.3
+//! only: the build without the `p2` feature has them.
 //!
 //! ## Features
 //!
@@ -40,7 +41,8 @@
 //! - `tokio-io`: tokio's I/O traits on wasio's byte streams (`wasio::io::tokio_io`).
 //! - `hyper`: hyper 1.x's runtime traits (`wasio::hyper`).
 //! - `p2`: build for WASI 0.2 hosts instead of WASI 0.3 — the same API
-//!   over `wasi:io/poll`, except `fs` and `wit` (WASI 0.3 only so far).
+//!   over `wasi:io/poll`, except `bindings`, `wit` and `bindgen!`, which
+//!   are about WASI 0.3's own types.
 //!
 //! ## Capabilities
 //!
@@ -55,12 +57,11 @@
 
 extern crate self as wasio;
 
-// With the `p2` feature (WASI 0.2 hosts) everything but the filesystem and
-// user WIT worlds is available (see docs/DESIGN-NOTES.md).
+// With the `p2` feature (WASI 0.2 hosts) everything but the raw 0.3
+// bindings and user WIT worlds is available (see docs/DESIGN-NOTES.md).
 #[cfg(not(feature = "p2"))]
 pub mod bindings;
 pub mod env;
-#[cfg(not(feature = "p2"))]
 pub mod fs;
 pub mod http;
 #[cfg(feature = "hyper")]

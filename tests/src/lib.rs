@@ -63,6 +63,11 @@ impl Backend {
         }
     }
 
+    /// Guest `name` built for this backend, compiled once per test process.
+    pub fn component(self, name: &str) -> Result<Component> {
+        component_at(self.wasm(name))
+    }
+
     /// The exit status a program calling `wasio::process::exit(code)` ends
     /// with: WASI 0.2 reports only success or failure (status 1).
     pub fn exit_status(self, code: i32) -> i32 {
@@ -85,17 +90,41 @@ pub fn engine() -> &'static Engine {
 
 /// `name`'s component, compiled once per test process.
 pub fn component(name: &str) -> Result<Component> {
-    static CACHE: OnceLock<Mutex<HashMap<String, Component>>> = OnceLock::new();
+    Backend::P3.component(name)
+}
+
+/// The component at `path`, compiled once per test process.
+fn component_at(path: PathBuf) -> Result<Component> {
+    static CACHE: OnceLock<Mutex<HashMap<PathBuf, Component>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
-    if let Some(c) = cache.lock().unwrap().get(name) {
+    if let Some(c) = cache.lock().unwrap().get(&path) {
         return Ok(c.clone());
     }
-    let path = wasm_path(name);
     let bytes = std::fs::read(&path)
         .with_context(|| format!("reading {} (build the guests first: scripts/test.sh does)", path.display()))?;
     let c = Component::new(engine(), bytes)?;
-    cache.lock().unwrap().insert(name.to_string(), c.clone());
+    cache.lock().unwrap().insert(path, c.clone());
     Ok(c)
+}
+
+/// Instantiates the `b` build of guest `name` in `store` and runs its
+/// `wasi:cli/run` export (0.3 or 0.2); returns the resource-table size
+/// right after instantiation (for [`assert_no_leaks`]) and the program's
+/// status.
+pub async fn run_command(store: &mut Store<State>, b: Backend, name: &str) -> Result<(usize, Result<(), ()>)> {
+    let (c, l) = (b.component(name)?, linker()?);
+    Ok(match b {
+        Backend::P3 => {
+            let command = wasmtime_wasi::p3::bindings::Command::instantiate_async(&mut *store, &c, &l).await?;
+            let baseline = store.data_mut().table_len();
+            (baseline, store.run_concurrent(async move |a| command.wasi_cli_run().call_run(a).await).await??)
+        }
+        Backend::P2 => {
+            let command = wasmtime_wasi::p2::bindings::Command::instantiate_async(&mut *store, &c, &l).await?;
+            let baseline = store.data_mut().table_len();
+            (baseline, command.wasi_cli_run().call_run(&mut *store).await?)
+        }
+    })
 }
 
 /// What the probe imports observed.
@@ -375,6 +404,7 @@ pub fn linker() -> Result<Linker<State>> {
 pub fn linker_in(engine: &Engine) -> Result<Linker<State>> {
     let mut linker: Linker<State> = Linker::new(engine);
     wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
+    wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
     wasmtime_wasi::p3::add_to_linker(&mut linker)?;
     wasmtime_wasi_http::p3::add_to_linker(&mut linker)?;
     let mut probe = linker.instance("testing:wasio/probe")?;

@@ -4,7 +4,7 @@
 //! components on the embedded host's p3 `run`.
 
 use std::process::{Command, Stdio};
-use wasio_tests::{BACKENDS, component, linker, random_bytes, run_cli, run_cli_in, store, wasmtime_cli};
+use wasio_tests::{BACKENDS, Backend, random_bytes, run_cli, run_cli_in, run_command, store, wasmtime_cli};
 use wasmtime_wasi::WasiCtxBuilder;
 use wasmtime_wasi::p2::pipe::{MemoryInputPipe, MemoryOutputPipe};
 
@@ -115,10 +115,7 @@ async fn run_embedded(
     ctx.stdout(stdout.clone()).stderr(stderr.clone());
     let mut store = store(ctx);
     let result = async {
-        let (component, linker) = (component(example)?, linker()?);
-        let command = wasmtime_wasi::p3::bindings::Command::instantiate_async(&mut store, &component, &linker).await?;
-        let baseline = store.data_mut().table_len();
-        let status = store.run_concurrent(async move |a| command.wasi_cli_run().call_run(a).await).await??;
+        let (baseline, status) = run_command(&mut store, Backend::P3, example).await?;
         // An exit (above, an `Err`) ends the instance without running any
         // destructor; a return from `main` must leave nothing behind.
         wasio_tests::assert_no_leaks(&mut store, baseline).await?;
@@ -313,8 +310,9 @@ fn random_values_from_wasio_and_getrandom() {
 /// and import no WASI 0.3 interface, so 0.2-only hosts can run them.
 #[test]
 fn p2_builds_import_and_export_only_wasi_0_2() {
-    for name in ["hello", "tasks", "timers", "sleepers", "interval_probe", "rand_probe"] {
-        let bytes = std::fs::read(wasio_tests::Backend::P2.wasm(name)).unwrap();
+    for name in ["hello", "tasks", "timers", "fs-copy", "gzip", "sleepers", "interval_probe", "rand_probe", "fs_probe"]
+    {
+        let bytes = std::fs::read(Backend::P2.wasm(name)).unwrap();
         let has = |s: &str| bytes.windows(s.len()).any(|w| w == s.as_bytes());
         assert!(has("wasi:cli/run@0.2."), "{name} exports wasi:cli/run@0.2");
         assert!(!has("@0.3."), "{name} mentions a WASI 0.3 interface");

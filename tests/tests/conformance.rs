@@ -5,7 +5,7 @@
 //! tests/CONFORMANCE.md maps them to Wasmtime's programs.
 
 use std::io::Write;
-use wasio_tests::{component, host_server, linker, read_request, run_cli, store};
+use wasio_tests::{BACKENDS, Backend, host_server, read_request, run_cli, run_command, store};
 use wasmtime_wasi::{FsPerms, WasiCtxBuilder};
 
 /// Asserts the group passed and printed exactly `checks` (in order).
@@ -137,6 +137,15 @@ fn http() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn filesystem_on_the_embedded_host() -> anyhow::Result<()> {
+    for b in BACKENDS {
+        filesystem_group(b).await.map_err(|e| e.context(format!("{b:?} build")))?;
+    }
+    Ok(())
+}
+
+/// The `fs` group of the `b` build, with a writable `/data` and a
+/// read-only `/ro`.
+async fn filesystem_group(b: Backend) -> anyhow::Result<()> {
     let (data, ro) = (tempfile::tempdir()?, tempfile::tempdir()?);
     std::fs::write(ro.path().join("readme.txt"), "read only")?;
     let stdout = wasmtime_wasi::p2::pipe::MemoryOutputPipe::new(usize::MAX);
@@ -145,11 +154,7 @@ async fn filesystem_on_the_embedded_host() -> anyhow::Result<()> {
     ctx.preopened_dir(data.path(), "/data", FsPerms::ReadWrite)?;
     ctx.preopened_dir(ro.path(), "/ro", FsPerms::ReadOnly)?;
     let mut store = store(ctx);
-    let command =
-        wasmtime_wasi::p3::bindings::Command::instantiate_async(&mut store, &component("conformance")?, &linker()?)
-            .await?;
-    let baseline = store.data_mut().table_len();
-    let status = store.run_concurrent(async move |a| command.wasi_cli_run().call_run(a).await).await??;
+    let (baseline, status) = run_command(&mut store, b, "conformance").await?;
     assert_checks(
         "fs",
         status.is_ok(),

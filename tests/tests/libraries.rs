@@ -5,7 +5,7 @@
 
 use std::io::{Read, Write};
 use std::process::Command;
-use wasio_tests::{BACKENDS, Backend, Served, free_addr, random_bytes, run_cli, run_cli_in};
+use wasio_tests::{BACKENDS, Backend, Served, free_addr, random_bytes, run_cli_in};
 
 /// `hyper-hello serve` on a free port, killed when dropped.
 fn hyper_server(b: Backend) -> Served {
@@ -86,37 +86,39 @@ fn hyper_client_reports_a_refused_connection() {
 
 #[test]
 fn async_compression_gzips_files_both_ways_with_host_gzip() {
-    let dir = tempfile::tempdir().unwrap();
-    // Compressible text, 8 MiB.
-    let text: Vec<u8> =
-        (0..8 << 20).map(|i: u32| b"wasio gzip example "[(i % 19) as usize] ^ ((i >> 16) as u8 & 1)).collect();
-    std::fs::write(dir.path().join("in.txt"), &text).unwrap();
-    let preopen = format!("{}::/data", dir.path().display());
-    let run = |args: &[&str]| {
-        let out = run_cli("gzip", &["--dir", &preopen], args, b"");
-        assert!(out.status.success(), "{:?}: {}", args, String::from_utf8_lossy(&out.stderr));
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    };
+    for b in BACKENDS {
+        let dir = tempfile::tempdir().unwrap();
+        // Compressible text, 8 MiB.
+        let text: Vec<u8> =
+            (0..8 << 20).map(|i: u32| b"wasio gzip example "[(i % 19) as usize] ^ ((i >> 16) as u8 & 1)).collect();
+        std::fs::write(dir.path().join("in.txt"), &text).unwrap();
+        let preopen = format!("{}::/data", dir.path().display());
+        let run = |args: &[&str]| {
+            let out = run_cli_in(b, "gzip", &["--dir", &preopen], args, b"");
+            assert!(out.status.success(), "{b:?} {:?}: {}", args, String::from_utf8_lossy(&out.stderr));
+            String::from_utf8_lossy(&out.stdout).into_owned()
+        };
 
-    // Guest compresses; the host's gzip decompresses it byte for byte.
-    assert_eq!(run(&["compress", "/data/in.txt", "/data/in.txt.gz"]), "compress: 8388608 bytes in\n");
-    let gz = std::fs::read(dir.path().join("in.txt.gz")).unwrap();
-    assert!(gz.len() < text.len() / 10, "compressed to {} bytes", gz.len());
-    let host = Command::new("gzip").arg("-dc").arg(dir.path().join("in.txt.gz")).output().unwrap();
-    assert!(host.status.success());
-    assert!(host.stdout == text, "host gunzip of the guest's gzip differs");
+        // Guest compresses; the host's gzip decompresses it byte for byte.
+        assert_eq!(run(&["compress", "/data/in.txt", "/data/in.txt.gz"]), "compress: 8388608 bytes in\n");
+        let gz = std::fs::read(dir.path().join("in.txt.gz")).unwrap();
+        assert!(gz.len() < text.len() / 10, "compressed to {} bytes", gz.len());
+        let host = Command::new("gzip").arg("-dc").arg(dir.path().join("in.txt.gz")).output().unwrap();
+        assert!(host.status.success());
+        assert!(host.stdout == text, "host gunzip of the guest's gzip differs");
 
-    // The host compresses; the guest decompresses.
-    let host_gz = Command::new("gzip").arg("-c").arg(dir.path().join("in.txt")).output().unwrap().stdout;
-    std::fs::write(dir.path().join("host.gz"), host_gz).unwrap();
-    assert_eq!(run(&["decompress", "/data/host.gz", "/data/out.txt"]), "decompress: 8388608 bytes in\n");
-    assert!(std::fs::read(dir.path().join("out.txt")).unwrap() == text, "guest gunzip differs");
+        // The host compresses; the guest decompresses.
+        let host_gz = Command::new("gzip").arg("-c").arg(dir.path().join("in.txt")).output().unwrap().stdout;
+        std::fs::write(dir.path().join("host.gz"), host_gz).unwrap();
+        assert_eq!(run(&["decompress", "/data/host.gz", "/data/out.txt"]), "decompress: 8388608 bytes in\n");
+        assert!(std::fs::read(dir.path().join("out.txt")).unwrap() == text, "guest gunzip differs");
 
-    // Corrupt input is a clean error, not a trap.
-    std::fs::write(dir.path().join("bad.gz"), b"not gzip at all").unwrap();
-    let out = run_cli("gzip", &["--dir", &preopen], &["decompress", "/data/bad.gz", "/data/bad.out"], b"");
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("decompress /data/bad.gz"));
+        // Corrupt input is a clean error, not a trap.
+        std::fs::write(dir.path().join("bad.gz"), b"not gzip at all").unwrap();
+        let out = run_cli_in(b, "gzip", &["--dir", &preopen], &["decompress", "/data/bad.gz", "/data/bad.out"], b"");
+        assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("decompress /data/bad.gz"));
+    }
 }
 
 /// `ws-echo serve` on a free port.

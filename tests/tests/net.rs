@@ -9,7 +9,7 @@ use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use wasio_tests::{BACKENDS, Backend, component, linker, random_bytes, run_cli_in, store, wasmtime_cli};
+use wasio_tests::{BACKENDS, Backend, random_bytes, run_cli_in, run_command, store, wasmtime_cli};
 use wasmtime_wasi::WasiCtxBuilder;
 
 /// A guest running in the background, with its stderr collected.
@@ -246,7 +246,7 @@ async fn dropped_accepts_connects_reads_and_writes_release_their_handles() {
             held.push(s);
         }
     });
-    for n in ["0", "1", "20"] {
+    for (b, n) in BACKENDS.into_iter().flat_map(|b| ["0", "1", "20"].map(|n| (b, n))) {
         let stdout = wasmtime_wasi::p2::pipe::MemoryOutputPipe::new(usize::MAX);
         let mut ctx = WasiCtxBuilder::new();
         ctx.inherit_network()
@@ -256,19 +256,13 @@ async fn dropped_accepts_connects_reads_and_writes_release_their_handles() {
             .args(&["drop_inflight", &addr, n])
             .stdout(stdout.clone());
         let mut store = store(ctx);
-        let (c, l) = (component("net_probe").unwrap(), linker().unwrap());
-        let command = wasmtime_wasi::p3::bindings::Command::instantiate_async(&mut store, &c, &l).await.unwrap();
-        let baseline = store.data_mut().table_len();
-        let status = tokio::time::timeout(
-            Duration::from_secs(120),
-            store.run_concurrent(async move |a| command.wasi_cli_run().call_run(a).await),
-        )
-        .await
-        .unwrap()
-        .unwrap()
-        .unwrap();
-        assert_eq!(status, Ok(()));
-        assert_eq!(String::from_utf8_lossy(&stdout.contents()), format!("dropped {n}\n"));
+        let (baseline, status) =
+            tokio::time::timeout(Duration::from_secs(120), run_command(&mut store, b, "net_probe"))
+                .await
+                .unwrap()
+                .unwrap();
+        assert_eq!(status, Ok(()), "{b:?}");
+        assert_eq!(String::from_utf8_lossy(&stdout.contents()), format!("dropped {n}\n"), "{b:?}");
         wasio_tests::assert_no_leaks(&mut store, baseline).await.unwrap();
     }
 }

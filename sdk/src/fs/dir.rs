@@ -1,20 +1,15 @@
 //! Directory listing.
 
 use super::error::fs_err;
+use super::host::{Descriptor, DescriptorFlags, DirectoryEntry, Entries, OpenFlags, PathFlags, arg, host};
 use super::path::{Preopen, resolve};
 use super::{FileType, Metadata};
-use crate::bindings::wasi::filesystem::types::{Descriptor, DescriptorFlags, DirectoryEntry, OpenFlags, PathFlags};
 use futures_core::Stream;
-use futures_util::future::LocalBoxFuture;
-use std::collections::VecDeque;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, ready};
-use wit_bindgen::{FutureReader, StreamReader, StreamResult};
-
-type Batch = (StreamReader<DirectoryEntry>, StreamResult, Vec<DirectoryEntry>);
 
 /// A directory's entries as a `Stream` of `io::Result<DirEntry>`, like
 /// `tokio::fs::ReadDir` (also with a `next_entry` method).
@@ -30,13 +25,12 @@ type Batch = (StreamReader<DirectoryEntry>, StreamResult, Vec<DirectoryEntry>);
 /// # Ok(()) }
 /// ```
 pub struct ReadDir {
+    /// Declared before `dir`: a WASI 0.2 entry stream is a child of its
+    /// descriptor and must be dropped first.
+    entries: Entries,
     dir: Rc<Descriptor>,
     base: PathBuf,
     shown: String,
-    reader: Option<StreamReader<DirectoryEntry>>,
-    inflight: Option<LocalBoxFuture<'static, Batch>>,
-    ready: VecDeque<DirectoryEntry>,
-    done: Option<LocalBoxFuture<'static, Result<(), crate::bindings::wasi::filesystem::types::ErrorCode>>>,
 }
 
 impl std::fmt::Debug for ReadDir {
@@ -92,10 +86,7 @@ impl DirEntry {
     /// # Ok(()) }
     /// ```
     pub async fn metadata(&self) -> io::Result<Metadata> {
-        let stat = self
-            .dir
-            .stat_at(PathFlags::empty(), self.entry.name.clone())
-            .await
+        let stat = host!(self.dir.stat_at(PathFlags::empty(), arg(&self.entry.name)))
             .map_err(|e| fs_err(e, "metadata", &self.path().display().to_string()))?;
         Ok(Metadata { stat })
     }
@@ -115,33 +106,23 @@ impl DirEntry {
 pub async fn read_dir(path: impl AsRef<Path>) -> io::Result<ReadDir> {
     let r = resolve(path.as_ref())?;
     let dir = open_dir(&r.dir, &r.rel, &r.shown).await?;
-    let (reader, done) = dir.read_directory();
-    let done: FutureReader<_> = done;
-    Ok(ReadDir {
-        dir: Rc::new(dir),
-        base: path.as_ref().to_path_buf(),
-        shown: r.shown,
-        reader: Some(reader),
-        inflight: None,
-        ready: VecDeque::new(),
-        done: Some(Box::pin(done.into_future())),
-    })
+    Ok(ReadDir { entries: Entries::new(&dir), dir: Rc::new(dir), base: path.as_ref().to_path_buf(), shown: r.shown })
 }
 
 async fn open_dir(pre: &Preopen, rel: &str, shown: &str) -> io::Result<Descriptor> {
-    pre.fd
-        .open_at(PathFlags::SYMLINK_FOLLOW, rel.to_string(), OpenFlags::DIRECTORY, DescriptorFlags::READ)
-        .await
+    host!(pre.fd.open_at(PathFlags::SYMLINK_FOLLOW, arg(rel), OpenFlags::DIRECTORY, DescriptorFlags::READ))
         .map_err(|e| fs_err(e, "read_dir", shown))
 }
 
 /// The raw entries of `rel` below `pre` (used by `remove_dir_all`).
 pub(crate) async fn list(pre: &Rc<Preopen>, rel: &str, shown: &str) -> io::Result<Vec<DirectoryEntry>> {
     let dir = open_dir(pre, rel, shown).await?;
-    let (reader, done) = dir.read_directory();
-    let entries = reader.collect().await;
-    done.await.map_err(|e| fs_err(e, "read_dir", shown))?;
-    Ok(entries)
+    let mut entries = Entries::new(&dir);
+    let mut out = Vec::new();
+    while let Some(entry) = std::future::poll_fn(|cx| entries.poll_next(cx)).await {
+        out.push(entry.map_err(|e| fs_err(e, "read_dir", shown))?);
+    }
+    Ok(out)
 }
 
 impl ReadDir {
@@ -164,31 +145,12 @@ impl Stream for ReadDir {
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
         loop {
-            if let Some(entry) = this.ready.pop_front() {
-                if entry.name == "." || entry.name == ".." {
-                    continue;
-                }
-                return Poll::Ready(Some(Ok(DirEntry { dir: this.dir.clone(), base: this.base.clone(), entry })));
-            }
-            if this.inflight.is_none() {
-                let Some(mut reader) = this.reader.take() else {
-                    // End of the listing: report the host's final status once.
-                    let Some(done) = this.done.as_mut() else { return Poll::Ready(None) };
-                    let res = ready!(done.as_mut().poll(cx));
-                    this.done = None;
-                    return Poll::Ready(res.err().map(|e| Err(fs_err(e, "read_dir", &this.shown))));
-                };
-                this.inflight = Some(Box::pin(async move {
-                    let (result, batch) = reader.read(Vec::with_capacity(64)).await;
-                    (reader, result, batch)
-                }));
-            }
-            let (reader, result, batch) = ready!(this.inflight.as_mut().unwrap().as_mut().poll(cx));
-            this.inflight = None;
-            this.ready.extend(batch);
-            if matches!(result, StreamResult::Complete(_)) {
-                this.reader = Some(reader);
-            }
+            return Poll::Ready(match ready!(this.entries.poll_next(cx)) {
+                Some(Ok(entry)) if entry.name == "." || entry.name == ".." => continue,
+                Some(Ok(entry)) => Some(Ok(DirEntry { dir: this.dir.clone(), base: this.base.clone(), entry })),
+                Some(Err(e)) => Some(Err(fs_err(e, "read_dir", &this.shown))),
+                None => None,
+            });
         }
     }
 }

@@ -1,6 +1,6 @@
 //! WASI filesystem `error-code` → `std::io::Error`.
 
-use crate::bindings::wasi::filesystem::types::ErrorCode;
+use super::host::{self, ErrorCode};
 use std::fmt;
 use std::io;
 
@@ -29,37 +29,25 @@ impl FsError {
     /// # fn f(e: &wasio::fs::FsError) { println!("{}", e.code_name()); }
     /// ```
     pub fn code_name(&self) -> String {
-        let dbg = format!("{:?}", self.code);
-        let name = dbg.split(['(', ' ']).next().unwrap_or(&dbg);
-        let name = name.rsplit("::").next().unwrap_or(name);
-        // CamelCase → kebab-case, as the WIT names it.
-        let mut out = String::new();
-        for (i, ch) in name.chars().enumerate() {
-            if ch.is_uppercase() {
-                if i > 0 {
-                    out.push('-');
-                }
-                out.extend(ch.to_lowercase());
-            } else {
-                out.push(ch);
-            }
-        }
-        out
+        host::code_name(&self.code)
     }
 }
 
 impl fmt::Display for FsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}: {} (wasi error-code `{}`)", self.op, self.path, describe(&self.code), self.code_name())
+        // `op path`, or whichever of the two is known.
+        let sep = if self.op.is_empty() || self.path.is_empty() { "" } else { " " };
+        let (op, path, code) = (self.op, &self.path, self.code_name());
+        write!(f, "{op}{sep}{path}: {} (wasi error-code `{code}`)", describe(&self.code))
     }
 }
 
 impl std::error::Error for FsError {}
 
 fn describe(code: &ErrorCode) -> String {
-    match code {
-        ErrorCode::Other(Some(msg)) => msg.clone(),
-        other => io::Error::from(kind(other)).to_string(),
+    match host::message(code) {
+        Some(msg) => msg.to_owned(),
+        None => io::Error::from(kind(code)).to_string(),
     }
 }
 
@@ -90,6 +78,8 @@ pub(crate) fn kind(code: &ErrorCode) -> io::ErrorKind {
         ErrorCode::Pipe => K::BrokenPipe,
         ErrorCode::Unsupported => K::Unsupported,
         ErrorCode::Already | ErrorCode::InProgress => K::WouldBlock,
+        #[cfg(feature = "p2")]
+        ErrorCode::WouldBlock => K::WouldBlock,
         ErrorCode::IllegalByteSequence => K::InvalidData,
         _ => K::Other,
     }

@@ -2,11 +2,11 @@
 
 use super::Metadata;
 use super::error::fs_err;
-use super::path::resolve;
-use crate::bindings::wasi::filesystem::types::{
-    self as wasi, Descriptor, DescriptorFlags, NewTimestamp, OpenFlags, PathFlags,
+use super::host::{
+    Descriptor, DescriptorFlags, DescriptorType, ErrorCode, FileReader, FileWriter, NewTimestamp, OpenFlags, PathFlags,
+    Timestamp, arg, host,
 };
-use crate::io::stream::{ByteReader, ByteWriter, DoneFut};
+use super::path::resolve;
 use futures_io::{AsyncBufRead, AsyncRead, AsyncSeek, AsyncWrite};
 use futures_util::future::LocalBoxFuture;
 use std::io::{self, SeekFrom};
@@ -21,9 +21,9 @@ enum State {
     Idle,
     /// Reading through a `read-via-stream` stream that started at the
     /// file position the reads began at.
-    Reading(ByteReader),
+    Reading(FileReader),
     /// Writing through a `write-via-stream` (or `append-via-stream`) stream.
-    Writing(ByteWriter),
+    Writing(FileWriter),
     /// Finding the end of the file for `SeekFrom::End`.
     Seeking(LocalBoxFuture<'static, io::Result<u64>>),
 }
@@ -47,10 +47,12 @@ enum State {
 /// # Ok(()) }
 /// ```
 pub struct File {
+    /// Declared before `fd`: a WASI 0.2 stream is a child of its
+    /// descriptor and must be dropped first.
+    state: State,
     fd: Rc<Descriptor>,
     pos: u64,
     append: bool,
-    state: State,
     path: String,
 }
 
@@ -183,16 +185,12 @@ impl OpenOptions {
         if writes {
             flags |= DescriptorFlags::WRITE;
         }
-        let fd = r
-            .dir
-            .fd
-            .open_at(PathFlags::SYMLINK_FOLLOW, r.rel.clone(), open, flags)
-            .await
+        let fd = host!(r.dir.fd.open_at(PathFlags::SYMLINK_FOLLOW, arg(&r.rel), open, flags))
             .map_err(|e| fs_err(e, "open", &r.shown))?;
-        if matches!(fd.get_type().await, Ok(wasi::DescriptorType::Directory)) {
-            return Err(fs_err(wasi::ErrorCode::IsDirectory, "open", &r.shown));
+        if matches!(host!(fd.get_type()), Ok(DescriptorType::Directory)) {
+            return Err(fs_err(ErrorCode::IsDirectory, "open", &r.shown));
         }
-        Ok(File { fd: Rc::new(fd), pos: 0, append: self.append, state: State::Idle, path: r.shown })
+        Ok(File { state: State::Idle, fd: Rc::new(fd), pos: 0, append: self.append, path: r.shown })
     }
 }
 
@@ -237,21 +235,21 @@ impl FileTimes {
     }
 }
 
-fn new_timestamp(t: Option<SystemTime>) -> NewTimestamp {
-    match t {
-        None => NewTimestamp::NoChange,
-        Some(t) => {
-            let (seconds, nanoseconds) = match t.duration_since(std::time::UNIX_EPOCH) {
-                Ok(d) => (d.as_secs() as i64, d.subsec_nanos()),
-                Err(e) => {
-                    let d = e.duration();
-                    let (s, n) = (d.as_secs() as i64, d.subsec_nanos());
-                    if n == 0 { (-s, 0) } else { (-s - 1, 1_000_000_000 - n) }
-                }
-            };
-            NewTimestamp::Timestamp(wasi::Instant { seconds, nanoseconds })
+fn new_timestamp(t: Option<SystemTime>) -> io::Result<NewTimestamp> {
+    let Some(t) = t else { return Ok(NewTimestamp::NoChange) };
+    let (seconds, nanoseconds) = match t.duration_since(std::time::UNIX_EPOCH) {
+        Ok(d) => (i128::from(d.as_secs()), d.subsec_nanos()),
+        Err(e) => {
+            let d = e.duration();
+            let (s, n) = (i128::from(d.as_secs()), d.subsec_nanos());
+            if n == 0 { (-s, 0) } else { (-s - 1, 1_000_000_000 - n) }
         }
-    }
+    };
+    // WASI 0.2 has no times before 1970.
+    let seconds = seconds.try_into().map_err(|_| {
+        io::Error::new(io::ErrorKind::InvalidInput, format!("set_times: {t:?} cannot be represented by the host"))
+    })?;
+    Ok(NewTimestamp::Timestamp(Timestamp { seconds, nanoseconds }))
 }
 
 impl File {
@@ -311,7 +309,7 @@ impl File {
             State::Idle => {}
             State::Reading(_) => self.state = State::Idle,
             State::Writing(w) => {
-                let res = ready!(w.poll_close(0, cx));
+                let res = ready!(w.poll_close(cx));
                 self.state = State::Idle;
                 res?;
             }
@@ -333,7 +331,7 @@ impl File {
     /// ```
     pub async fn metadata(&mut self) -> io::Result<Metadata> {
         self.settle().await?;
-        let stat = self.fd.stat().await.map_err(|e| fs_err(e, "metadata", &self.path))?;
+        let stat = host!(self.fd.stat()).map_err(|e| fs_err(e, "metadata", &self.path))?;
         Ok(Metadata { stat })
     }
 
@@ -346,7 +344,7 @@ impl File {
     /// ```
     pub async fn set_len(&mut self, size: u64) -> io::Result<()> {
         self.settle().await?;
-        self.fd.set_size(size).await.map_err(|e| fs_err(e, "set_len", &self.path))
+        host!(self.fd.set_size(size)).map_err(|e| fs_err(e, "set_len", &self.path))
     }
 
     /// Flushes data and metadata to storage (`sync`).
@@ -358,7 +356,7 @@ impl File {
     /// ```
     pub async fn sync_all(&mut self) -> io::Result<()> {
         self.settle().await?;
-        self.fd.sync().await.map_err(|e| fs_err(e, "sync_all", &self.path))
+        host!(self.fd.sync()).map_err(|e| fs_err(e, "sync_all", &self.path))
     }
 
     /// Flushes data to storage (`sync-data`).
@@ -370,7 +368,7 @@ impl File {
     /// ```
     pub async fn sync_data(&mut self) -> io::Result<()> {
         self.settle().await?;
-        self.fd.sync_data().await.map_err(|e| fs_err(e, "sync_data", &self.path))
+        host!(self.fd.sync_data()).map_err(|e| fs_err(e, "sync_data", &self.path))
     }
 
     /// Sets the access and/or modification times.
@@ -383,25 +381,13 @@ impl File {
     /// ```
     pub async fn set_times(&mut self, times: FileTimes) -> io::Result<()> {
         self.settle().await?;
-        self.fd
-            .set_times(new_timestamp(times.accessed), new_timestamp(times.modified))
-            .await
-            .map_err(|e| fs_err(e, "set_times", &self.path))
+        let (accessed, modified) = (new_timestamp(times.accessed)?, new_timestamp(times.modified)?);
+        host!(self.fd.set_times(accessed, modified)).map_err(|e| fs_err(e, "set_times", &self.path))
     }
 
-    fn done_future(
-        fut: wit_bindgen::FutureReader<Result<(), wasi::ErrorCode>>,
-        op: &'static str,
-        path: String,
-    ) -> DoneFut {
-        Box::pin(async move { fut.await.map_err(|e| fs_err(e, op, &path)) })
-    }
-
-    fn reader(&mut self) -> &mut ByteReader {
+    fn reader(&mut self) -> &mut FileReader {
         if !matches!(self.state, State::Reading(_)) {
-            let (stream, done) = self.fd.read_via_stream(self.pos);
-            let done = Self::done_future(done, "read", self.path.clone());
-            self.state = State::Reading(ByteReader::new(stream, Some(done)));
+            self.state = State::Reading(FileReader::new(&self.fd, self.pos, &self.path));
         }
         match &mut self.state {
             State::Reading(r) => r,
@@ -409,14 +395,9 @@ impl File {
         }
     }
 
-    fn writer(&mut self) -> &mut ByteWriter {
+    fn writer(&mut self) -> &mut FileWriter {
         if !matches!(self.state, State::Writing(_)) {
-            let fd = self.fd.clone();
-            let (append, pos, path) = (self.append, self.pos, self.path.clone());
-            self.state = State::Writing(ByteWriter::new(move |reader| {
-                let done = if append { fd.append_via_stream(reader) } else { fd.write_via_stream(reader, pos) };
-                File::done_future(done, "write", path)
-            }));
+            self.state = State::Writing(FileWriter::new(&self.fd, self.append, self.pos, &self.path));
         }
         match &mut self.state {
             State::Writing(w) => w,
@@ -461,7 +442,7 @@ impl AsyncWrite for File {
         if matches!(this.state, State::Reading(_) | State::Seeking(_)) {
             ready!(this.poll_idle(cx))?;
         }
-        let n = ready!(this.writer().poll_write(0, cx, buf))?;
+        let n = ready!(this.writer().poll_write(cx, buf))?;
         this.pos += n as u64;
         Poll::Ready(Ok(n))
     }
@@ -493,7 +474,7 @@ impl AsyncSeek for File {
             let SeekFrom::End(d) = to else { unreachable!() };
             let (fd, path) = (this.fd.clone(), this.path.clone());
             this.state = State::Seeking(Box::pin(async move {
-                let size = fd.stat().await.map_err(|e| fs_err(e, "seek", &path))?.size;
+                let size = host!(fd.stat()).map_err(|e| fs_err(e, "seek", &path))?.size;
                 size.checked_add_signed(d).ok_or_else(bad_seek)
             }));
         }

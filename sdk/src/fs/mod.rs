@@ -21,8 +21,15 @@
 //! ```
 
 mod dir;
-mod error;
+pub(crate) mod error;
 mod file;
+// The bindings and stream plumbing of WASI 0.3, or (feature `p2`) of WASI
+// 0.2, behind the same names; everything else is shared.
+#[cfg(not(feature = "p2"))]
+mod host;
+#[cfg(feature = "p2")]
+#[path = "host_p2.rs"]
+mod host;
 mod path;
 
 pub use dir::{DirEntry, ReadDir, read_dir};
@@ -30,9 +37,9 @@ pub use error::FsError;
 pub use file::{File, FileTimes, OpenOptions};
 pub use path::preopens;
 
-use crate::bindings::wasi::filesystem::types::{self as wasi, DescriptorType, PathFlags};
 use error::fs_err;
 use futures_util::io::{AsyncReadExt, AsyncWriteExt};
+use host::{DescriptorStat, DescriptorType, ErrorCode, PathFlags, Timestamp, arg, host};
 use path::{Resolved, resolve};
 use std::io;
 use std::path::{Path, PathBuf};
@@ -105,13 +112,15 @@ impl FileType {
 /// ```
 #[derive(Debug, Clone)]
 pub struct Metadata {
-    stat: wasi::DescriptorStat,
+    stat: DescriptorStat,
 }
 
-fn to_system_time(t: Option<wasi::Instant>, what: &str) -> io::Result<SystemTime> {
+fn to_system_time(t: Option<Timestamp>, what: &str) -> io::Result<SystemTime> {
     let t = t.ok_or_else(|| io::Error::new(io::ErrorKind::Unsupported, format!("{what} time is not available")))?;
-    let d = std::time::Duration::new(t.seconds.unsigned_abs(), t.nanoseconds);
-    Ok(if t.seconds >= 0 { std::time::UNIX_EPOCH + d } else { std::time::UNIX_EPOCH - d })
+    // Seconds are signed in WASI 0.3 and unsigned in 0.2.
+    let seconds = i128::from(t.seconds);
+    let d = std::time::Duration::new(seconds.unsigned_abs() as u64, t.nanoseconds);
+    Ok(if seconds >= 0 { std::time::UNIX_EPOCH + d } else { std::time::UNIX_EPOCH - d })
 }
 
 impl Metadata {
@@ -192,7 +201,7 @@ impl Metadata {
 
 async fn stat_at(r: &Resolved, follow: bool, op: &'static str) -> io::Result<Metadata> {
     let flags = if follow { PathFlags::SYMLINK_FOLLOW } else { PathFlags::empty() };
-    let stat = r.dir.fd.stat_at(flags, r.rel.clone()).await.map_err(|e| fs_err(e, op, &r.shown))?;
+    let stat = host!(r.dir.fd.stat_at(flags, arg(&r.rel))).map_err(|e| fs_err(e, op, &r.shown))?;
     Ok(Metadata { stat })
 }
 
@@ -300,7 +309,7 @@ pub async fn copy(from: impl AsRef<Path>, to: impl AsRef<Path>) -> io::Result<u6
 /// ```
 pub async fn rename(from: impl AsRef<Path>, to: impl AsRef<Path>) -> io::Result<()> {
     let (a, b) = (resolve(from.as_ref())?, resolve(to.as_ref())?);
-    a.dir.fd.rename_at(a.rel.clone(), &b.dir.fd, b.rel.clone()).await.map_err(|e| fs_err(e, "rename", &a.shown))
+    host!(a.dir.fd.rename_at(arg(&a.rel), &b.dir.fd, arg(&b.rel))).map_err(|e| fs_err(e, "rename", &a.shown))
 }
 
 /// Removes a file (like `std::fs::remove_file`).
@@ -312,7 +321,7 @@ pub async fn rename(from: impl AsRef<Path>, to: impl AsRef<Path>) -> io::Result<
 /// ```
 pub async fn remove_file(path: impl AsRef<Path>) -> io::Result<()> {
     let r = resolve(path.as_ref())?;
-    r.dir.fd.unlink_file_at(r.rel.clone()).await.map_err(|e| fs_err(e, "remove_file", &r.shown))
+    host!(r.dir.fd.unlink_file_at(arg(&r.rel))).map_err(|e| fs_err(e, "remove_file", &r.shown))
 }
 
 /// Creates a directory (like `std::fs::create_dir`).
@@ -324,7 +333,7 @@ pub async fn remove_file(path: impl AsRef<Path>) -> io::Result<()> {
 /// ```
 pub async fn create_dir(path: impl AsRef<Path>) -> io::Result<()> {
     let r = resolve(path.as_ref())?;
-    r.dir.fd.create_directory_at(r.rel.clone()).await.map_err(|e| fs_err(e, "create_dir", &r.shown))
+    host!(r.dir.fd.create_directory_at(arg(&r.rel))).map_err(|e| fs_err(e, "create_dir", &r.shown))
 }
 
 /// Creates a directory and any missing parents (like
@@ -346,12 +355,12 @@ pub async fn create_dir_all(path: impl AsRef<Path>) -> io::Result<()> {
             prefix.push('/');
         }
         prefix.push_str(comp);
-        match r.dir.fd.create_directory_at(prefix.clone()).await {
+        match host!(r.dir.fd.create_directory_at(arg(&prefix))) {
             Ok(()) => {}
-            Err(wasi::ErrorCode::Exist) => {
-                let stat = r.dir.fd.stat_at(PathFlags::SYMLINK_FOLLOW, prefix.clone()).await;
+            Err(ErrorCode::Exist) => {
+                let stat = host!(r.dir.fd.stat_at(PathFlags::SYMLINK_FOLLOW, arg(&prefix)));
                 if !matches!(stat, Ok(ref s) if matches!(s.type_, DescriptorType::Directory)) {
-                    return Err(fs_err(wasi::ErrorCode::Exist, "create_dir_all", &r.shown));
+                    return Err(fs_err(ErrorCode::Exist, "create_dir_all", &r.shown));
                 }
             }
             Err(e) => return Err(fs_err(e, "create_dir_all", &r.shown)),
@@ -369,7 +378,7 @@ pub async fn create_dir_all(path: impl AsRef<Path>) -> io::Result<()> {
 /// ```
 pub async fn remove_dir(path: impl AsRef<Path>) -> io::Result<()> {
     let r = resolve(path.as_ref())?;
-    r.dir.fd.remove_directory_at(r.rel.clone()).await.map_err(|e| fs_err(e, "remove_dir", &r.shown))
+    host!(r.dir.fd.remove_directory_at(arg(&r.rel))).map_err(|e| fs_err(e, "remove_dir", &r.shown))
 }
 
 /// Removes a directory and everything in it (like
@@ -384,14 +393,14 @@ pub async fn remove_dir_all(path: impl AsRef<Path>) -> io::Result<()> {
     let r = resolve(path.as_ref())?;
     let meta = stat_at(&r, false, "remove_dir_all").await?;
     if !meta.is_dir() {
-        return Err(fs_err(wasi::ErrorCode::NotDirectory, "remove_dir_all", &r.shown));
+        return Err(fs_err(ErrorCode::NotDirectory, "remove_dir_all", &r.shown));
     }
     // Depth-first, without recursion: directories are removed after their
     // contents.
     let mut stack = vec![(r.rel.clone(), false)];
     while let Some((dir, emptied)) = stack.pop() {
         if emptied {
-            r.dir.fd.remove_directory_at(dir.clone()).await.map_err(|e| fs_err(e, "remove_dir_all", &r.shown))?;
+            host!(r.dir.fd.remove_directory_at(arg(&dir))).map_err(|e| fs_err(e, "remove_dir_all", &r.shown))?;
             continue;
         }
         stack.push((dir.clone(), true));
@@ -401,7 +410,7 @@ pub async fn remove_dir_all(path: impl AsRef<Path>) -> io::Result<()> {
             if matches!(entry.type_, DescriptorType::Directory) {
                 stack.push((child, false));
             } else {
-                r.dir.fd.unlink_file_at(child).await.map_err(|e| fs_err(e, "remove_dir_all", &r.shown))?;
+                host!(r.dir.fd.unlink_file_at(arg(&child))).map_err(|e| fs_err(e, "remove_dir_all", &r.shown))?;
             }
         }
     }
@@ -417,10 +426,7 @@ pub async fn remove_dir_all(path: impl AsRef<Path>) -> io::Result<()> {
 /// ```
 pub async fn hard_link(original: impl AsRef<Path>, link: impl AsRef<Path>) -> io::Result<()> {
     let (a, b) = (resolve(original.as_ref())?, resolve(link.as_ref())?);
-    a.dir
-        .fd
-        .link_at(PathFlags::empty(), a.rel.clone(), &b.dir.fd, b.rel.clone())
-        .await
+    host!(a.dir.fd.link_at(PathFlags::empty(), arg(&a.rel), &b.dir.fd, arg(&b.rel)))
         .map_err(|e| fs_err(e, "hard_link", &a.shown))
 }
 
@@ -434,8 +440,8 @@ pub async fn hard_link(original: impl AsRef<Path>, link: impl AsRef<Path>) -> io
 /// ```
 pub async fn symlink(target: impl AsRef<Path>, link: impl AsRef<Path>) -> io::Result<()> {
     let r = resolve(link.as_ref())?;
-    let target = target.as_ref().to_str().ok_or_else(|| path::invalid(target.as_ref()))?.to_string();
-    r.dir.fd.symlink_at(target, r.rel.clone()).await.map_err(|e| fs_err(e, "symlink", &r.shown))
+    let target = target.as_ref().to_str().ok_or_else(|| path::invalid(target.as_ref()))?;
+    host!(r.dir.fd.symlink_at(arg(target), arg(&r.rel))).map_err(|e| fs_err(e, "symlink", &r.shown))
 }
 
 /// The target of a symbolic link (like `std::fs::read_link`).
@@ -447,7 +453,7 @@ pub async fn symlink(target: impl AsRef<Path>, link: impl AsRef<Path>) -> io::Re
 /// ```
 pub async fn read_link(path: impl AsRef<Path>) -> io::Result<PathBuf> {
     let r = resolve(path.as_ref())?;
-    let s = r.dir.fd.readlink_at(r.rel.clone()).await.map_err(|e| fs_err(e, "read_link", &r.shown))?;
+    let s = host!(r.dir.fd.readlink_at(arg(&r.rel))).map_err(|e| fs_err(e, "read_link", &r.shown))?;
     Ok(PathBuf::from(s))
 }
 
@@ -474,18 +480,15 @@ pub async fn canonicalize(path: impl AsRef<Path>) -> io::Result<PathBuf> {
             continue;
         }
         let candidate = if done.is_empty() { comp.clone() } else { format!("{}/{comp}", done.join("/")) };
-        let stat = r
-            .dir
-            .fd
-            .stat_at(PathFlags::empty(), candidate.clone())
-            .await
+        let stat = host!(r.dir.fd.stat_at(PathFlags::empty(), arg(&candidate)))
             .map_err(|e| fs_err(e, "canonicalize", &r.shown))?;
         if matches!(stat.type_, DescriptorType::SymbolicLink) {
             hops += 1;
             if hops > 40 {
-                return Err(fs_err(wasi::ErrorCode::Loop, "canonicalize", &r.shown));
+                return Err(fs_err(ErrorCode::Loop, "canonicalize", &r.shown));
             }
-            let target = r.dir.fd.readlink_at(candidate).await.map_err(|e| fs_err(e, "canonicalize", &r.shown))?;
+            let target =
+                host!(r.dir.fd.readlink_at(arg(&candidate))).map_err(|e| fs_err(e, "canonicalize", &r.shown))?;
             if target.starts_with('/') {
                 return Err(path::escapes(path.as_ref()));
             }

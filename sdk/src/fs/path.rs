@@ -1,6 +1,6 @@
 //! Resolving guest paths against the preopened directories.
 
-use crate::bindings::wasi::filesystem::{preopens as wasi_preopens, types::Descriptor};
+use super::host::{self, Descriptor};
 use std::cell::OnceCell;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -43,7 +43,7 @@ thread_local! {
 fn with_preopens<R>(f: impl FnOnce(&[Rc<Preopen>]) -> R) -> R {
     PREOPENS.with(|p| {
         let list = p.get_or_init(|| {
-            wasi_preopens::get_directories()
+            host::preopened()
                 .into_iter()
                 .map(|(fd, name)| {
                     let (absolute, comps) = normalize(&name).unwrap_or((name.starts_with('/'), Vec::new()));

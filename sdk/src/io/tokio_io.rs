@@ -4,7 +4,7 @@
 //! `tokio-util` codecs, `tokio::io::copy`, hyper-util's adapters — works on
 //! [`TcpStream`](crate::net::TcpStream) and its halves,
 //! [`File`](crate::fs::File), [`Stdin`](super::Stdin)/[`Stdout`](super::Stdout)
-//! and [`ByteReader`](crate::wit::ByteReader)/[`ByteWriter`](crate::wit::ByteWriter).
+//! and (WASI 0.3) `wit::ByteReader`/`wit::ByteWriter`.
 //!
 //! Each impl forwards to the type's `futures-io` impl; tokio's
 //! `poll_shutdown` is `futures-io`'s `poll_close` (for a socket: shut down
@@ -70,10 +70,10 @@ macro_rules! tokio_write {
     )*};
 }
 
-tokio_read!(crate::net::TcpStream, crate::net::OwnedReadHalf, super::Stdin);
-tokio_write!(crate::net::TcpStream, crate::net::OwnedWriteHalf, super::StdWriter);
-// WASI 0.3 only (`fs` and `wit` are not in the `p2` build yet).
+tokio_read!(crate::net::TcpStream, crate::net::OwnedReadHalf, super::Stdin, crate::fs::File);
+tokio_write!(crate::net::TcpStream, crate::net::OwnedWriteHalf, super::StdWriter, crate::fs::File);
+// `wit` is WASI 0.3 only.
 #[cfg(not(feature = "p2"))]
-tokio_read!(crate::fs::File, crate::wit::ByteReader);
+tokio_read!(crate::wit::ByteReader);
 #[cfg(not(feature = "p2"))]
-tokio_write!(crate::fs::File, crate::wit::ByteWriter);
+tokio_write!(crate::wit::ByteWriter);

@@ -4,7 +4,7 @@
 //! # How it runs
 //!
 //! Every call of an async-lifted export is a Component Model *task*. The
-//! generated export glue calls [`bindgen_rt::async_support::start_task`] and,
+//! generated export glue calls `bindgen_rt::async_support::start_task` and,
 //! on each later host event, `callback`; both enter this executor. Each
 //! Component Model task gets its own run queue and waitable set; every Rust
 //! task (from [`spawn`]) belongs to the Component Model task that spawned it,

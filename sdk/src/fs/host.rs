@@ -1,0 +1,158 @@
+//! The WASI 0.3 side of `wasio::fs`: the bindings, and the byte streams and
+//! directory listings built on `stream<T>`/`future<T>`.
+//!
+//! The rest of the module is written once for both backends; this file and
+//! `host_p2.rs` give it the same names.
+
+use super::error::fs_err;
+pub(crate) use crate::bindings::wasi::filesystem::types::{
+    Descriptor, DescriptorFlags, DescriptorStat, DescriptorType, DirectoryEntry, ErrorCode, Instant as Timestamp,
+    NewTimestamp, OpenFlags, PathFlags,
+};
+use crate::io::stream::{ByteReader, ByteWriter, DoneFut};
+use futures_util::future::LocalBoxFuture;
+use std::collections::VecDeque;
+use std::io;
+use std::rc::Rc;
+use std::task::{Context, Poll, ready};
+use wit_bindgen::{FutureReader, StreamReader, StreamResult};
+
+/// Awaits a host call: 0.3's filesystem calls are async.
+macro_rules! host {
+    ($call:expr) => {
+        $call.await
+    };
+}
+pub(crate) use host;
+
+/// A path argument as the bindings take it (owned by 0.3's async calls).
+pub(crate) fn arg(path: &str) -> String {
+    path.to_owned()
+}
+
+/// The preopened directories and their guest paths.
+pub(crate) fn preopened() -> Vec<(Descriptor, String)> {
+    crate::bindings::wasi::filesystem::preopens::get_directories()
+}
+
+/// The host's own message for an error code, if it gave one.
+pub(crate) fn message(code: &ErrorCode) -> Option<&str> {
+    match code {
+        ErrorCode::Other(Some(msg)) => Some(msg),
+        _ => None,
+    }
+}
+
+/// The WIT name of an error code, e.g. `no-entry`.
+pub(crate) fn code_name(code: &ErrorCode) -> String {
+    // The variant's name from its Debug form, CamelCase → kebab-case.
+    let dbg = format!("{code:?}");
+    let name = dbg.split(['(', ' ']).next().unwrap_or(&dbg);
+    let name = name.rsplit("::").next().unwrap_or(name);
+    let mut out = String::new();
+    for (i, ch) in name.chars().enumerate() {
+        if ch.is_uppercase() {
+            if i > 0 {
+                out.push('-');
+            }
+            out.extend(ch.to_lowercase());
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}
+
+fn done_future(fut: FutureReader<Result<(), ErrorCode>>, op: &'static str, path: &str) -> DoneFut {
+    let path = path.to_owned();
+    Box::pin(async move { fut.await.map_err(|e| fs_err(e, op, &path)) })
+}
+
+/// Reads a file from `pos` on through a `read-via-stream` stream.
+pub(crate) struct FileReader(ByteReader);
+
+impl FileReader {
+    pub(crate) fn new(fd: &Descriptor, pos: u64, path: &str) -> FileReader {
+        let (stream, done) = fd.read_via_stream(pos);
+        FileReader(ByteReader::new(stream, Some(done_future(done, "read", path))))
+    }
+    pub(crate) fn poll_fill_buf(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<&[u8]>> {
+        self.0.poll_fill_buf(cx)
+    }
+    pub(crate) fn consume(&mut self, amt: usize) {
+        self.0.consume(amt)
+    }
+    pub(crate) fn poll_read(&mut self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
+        self.0.poll_read(cx, buf)
+    }
+}
+
+/// Writes a file from `pos` on (or at its end) through a
+/// `write-via-stream` (`append-via-stream`) stream.
+pub(crate) struct FileWriter(ByteWriter);
+
+impl FileWriter {
+    pub(crate) fn new(fd: &Rc<Descriptor>, append: bool, pos: u64, path: &str) -> FileWriter {
+        let (fd, path) = (fd.clone(), path.to_owned());
+        FileWriter(ByteWriter::new(move |reader| {
+            let done = if append { fd.append_via_stream(reader) } else { fd.write_via_stream(reader, pos) };
+            done_future(done, "write", &path)
+        }))
+    }
+    pub(crate) fn poll_write(&mut self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        self.0.poll_write(0, cx, buf)
+    }
+    /// Ends the stream; ready once the host has written everything.
+    pub(crate) fn poll_close(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.0.poll_close(0, cx)
+    }
+}
+
+type Batch = (StreamReader<DirectoryEntry>, StreamResult, Vec<DirectoryEntry>);
+
+/// A directory's entries, read from the host in batches.
+pub(crate) struct Entries {
+    reader: Option<StreamReader<DirectoryEntry>>,
+    inflight: Option<LocalBoxFuture<'static, Batch>>,
+    ready: VecDeque<DirectoryEntry>,
+    done: Option<LocalBoxFuture<'static, Result<(), ErrorCode>>>,
+}
+
+impl Entries {
+    pub(crate) fn new(dir: &Descriptor) -> Entries {
+        let (reader, done) = dir.read_directory();
+        Entries {
+            reader: Some(reader),
+            inflight: None,
+            ready: VecDeque::new(),
+            done: Some(Box::pin(done.into_future())),
+        }
+    }
+
+    /// The next entry; at the end, the host's final status once.
+    pub(crate) fn poll_next(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<DirectoryEntry, ErrorCode>>> {
+        loop {
+            if let Some(entry) = self.ready.pop_front() {
+                return Poll::Ready(Some(Ok(entry)));
+            }
+            if self.inflight.is_none() {
+                let Some(mut reader) = self.reader.take() else {
+                    let Some(done) = self.done.as_mut() else { return Poll::Ready(None) };
+                    let res = ready!(done.as_mut().poll(cx));
+                    self.done = None;
+                    return Poll::Ready(res.err().map(Err));
+                };
+                self.inflight = Some(Box::pin(async move {
+                    let (result, batch) = reader.read(Vec::with_capacity(64)).await;
+                    (reader, result, batch)
+                }));
+            }
+            let (reader, result, batch) = ready!(self.inflight.as_mut().unwrap().as_mut().poll(cx));
+            self.inflight = None;
+            self.ready.extend(batch);
+            if matches!(result, StreamResult::Complete(_)) {
+                self.reader = Some(reader);
+            }
+        }
+    }
+}
