@@ -101,7 +101,7 @@ pub use wasio_macros::{main, test};
 /// wit-bindgen's library or CLI and the options `runtime_path:
 /// "::wasio::rt::bindgen_rt"` and `bitflags_path:
 /// "::wasio::rt::bindgen_rt::bitflags"` (see `xtask` in the repository).
-#[cfg(feature = "bindgen")]
+#[cfg(all(feature = "bindgen", not(feature = "p2")))]
 #[macro_export]
 macro_rules! bindgen {
     ($world:literal) => {
@@ -113,6 +113,27 @@ macro_rules! bindgen {
             bitflags_path: "::wasio::rt::bindgen_rt::bitflags",
             $($opts)*
         });
+    };
+}
+
+/// Bindings for your own WIT world: WASI 0.3 only. A WASI 0.2 host has no
+/// Component Model async (`stream<T>`, `future<T>`, `async func`) for them
+/// to run on, so with the `p2` feature this macro is a compile error that
+/// says so. Build without `p2`, or generate sync 0.2 bindings with
+/// wit-bindgen directly.
+///
+/// ```compile_fail
+/// wasio::bindgen!("store");
+/// ```
+#[cfg(all(feature = "bindgen", feature = "p2"))]
+#[macro_export]
+macro_rules! bindgen {
+    ($($any:tt)*) => {
+        ::core::compile_error!(
+            "wasio::bindgen! needs WASI 0.3 (Component Model async: stream<T>, future<T>, async func), \
+             which the `p2` feature (WASI 0.2 hosts) does not have; build without `p2`, \
+             or use wit-bindgen's sync bindings for a WASI 0.2 world"
+        );
     };
 }
 

@@ -63,7 +63,7 @@ use std::rc::Rc;
 /// wasio too, with `runtime_path: "wasio::rt::bindgen_rt"`. Imports need no
 /// option: they reach whichever executor runs the task.
 /// wit-bindgen's `generate!`, used by [`bindgen!`](crate::bindgen).
-#[cfg(feature = "bindgen")]
+#[cfg(all(feature = "bindgen", not(feature = "p2")))]
 #[doc(hidden)]
 pub use wit_bindgen::generate as __generate;
 
