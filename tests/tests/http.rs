@@ -486,11 +486,13 @@ async fn echo_of_100_mib_with_trailers_on_the_embedded_host() -> anyhow::Result<
 /// served normally (by a fresh instance).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_panicking_handler_gets_a_500_and_the_server_keeps_serving() {
-    let served = Served::start_with_stderr("http-hello", &[], std::process::Stdio::null());
-    for _ in 0..3 {
-        let r = http_request(served.addr, "GET", "/panic", &[], None).await.unwrap();
-        assert_eq!(r.status, 500);
-        let r = http_request(served.addr, "GET", "/", &[], None).await.unwrap();
-        assert_eq!((r.status, r.body.as_slice()), (200, b"Hello, WASI!\n".as_slice()));
+    for b in BACKENDS {
+        let served = Served::start_in_with_stderr(b, "http-hello", &[], std::process::Stdio::null());
+        for _ in 0..3 {
+            let r = http_request(served.addr, "GET", "/panic", &[], None).await.unwrap();
+            assert_eq!(r.status, 500, "{b:?}");
+            let r = http_request(served.addr, "GET", "/", &[], None).await.unwrap();
+            assert_eq!((r.status, r.body.as_slice()), (200, b"Hello, WASI!\n".as_slice()), "{b:?}");
+        }
     }
 }
