@@ -108,6 +108,18 @@ for what, label, digits in [
 
 lines += [
     "",
+    "Files on WASI 0.2 (wstd has no filesystem API): wasio's `p2` build against",
+    "blocking `std::fs` (wasi-libc), in the same run.",
+    "",
+    "| benchmark | wasio p2 | std::fs | wasio p2 / std |",
+    "| --- | --- | --- | --- |",
+]
+for what, label in [("write_ns", "file write 256 MiB (MB/s)"), ("read_ns", "file read 256 MiB (MB/s)")]:
+    a, b = fs_mbps("wasio-p2", what), fs_mbps("std", what)
+    lines.append(f"| {label} | {fmt(a, 0)} | {fmt(b, 0)} | {ratio(a, b)} |")
+
+lines += [
+    "",
     "TCP ceiling: a native tokio echo server did "
     f"{fmt(med('tokio', 'mbps'), 0)} MB/s ({ratio(med('wasio', 'mbps'), med('tokio', 'mbps'))} for wasio) and "
     f"{fmt(med('tokio', 'cps'), 0)} connections/s ({ratio(med('wasio', 'cps'), med('tokio', 'cps'))}).",

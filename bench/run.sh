@@ -8,7 +8,7 @@ source scripts/setup.sh
 ROUNDS="${1:-5}"
 
 HELLOS="-p bench-hello-wasio -p bench-hello-raw -p bench-hello-wstd"
-cargo build --locked --target wasm32-wasip2 --release $HELLOS -p bench-fs-wasio -p bench-fs-raw \
+cargo build --locked --target wasm32-wasip2 --release $HELLOS -p bench-fs-wasio -p bench-fs-raw -p bench-fs-std \
     -p tcp-echo -p bench-tcp-raw -p bench-tcp-wstd -p http-echo \
     -p bench-http-wasio -p bench-http-raw -p bench-http-wstd -p bench-exec-wasio -p bench-exec-raw >&2
 for tool in wrk curl; do
@@ -19,7 +19,7 @@ done
 # wasio's WASI 0.2 builds (feature p2), compared with wstd (also WASI 0.2).
 W2=target/p2/wasm32-wasip2/release
 CARGO_TARGET_DIR=target/p2 cargo build --locked --target wasm32-wasip2 --release \
-    -p bench-http-wasio -p http-echo --features wasio/p2 >&2
+    -p bench-http-wasio -p http-echo -p bench-fs-wasio --features wasio/p2,bench-fs-wasio/p2 >&2
 cargo build --locked --release -p bench-loadgen >&2
 # The fuel runner shares the test suite's embedded-Wasmtime build.
 cargo test --locked -p wasio-tests --no-run >&2
@@ -60,10 +60,13 @@ for who in wasio raw; do
     "$EXEC_FUEL" http "$W/bench_http_$who.wasm" 5000 | sed "s/^/$who /" >> "$OUT"
 done
 
-# Files: 256 MiB written and read (wstd 0.6 has no filesystem API).
+# Files: 256 MiB written and read (wstd 0.6 has no filesystem API). On
+# WASI 0.2 the baseline is std::fs (wasi-libc).
 for round in $(seq "$ROUNDS"); do
-    for who in wasio raw; do
-        "$WASMTIME" run --dir "$TMP::/data" "$W/bench_fs_$who.wasm" /data/bench.bin 256 \
+    for who in wasio raw wasio-p2 std; do
+        fs_wasm="$W/bench_fs_$who.wasm"
+        [ "$who" = wasio-p2 ] && fs_wasm="$W2/bench_fs_wasio.wasm"
+        "$WASMTIME" run --dir "$TMP::/data" "$fs_wasm" /data/bench.bin 256 \
             | sed "s/^/$who /" >> "$OUT"
         rm -f "$TMP/bench.bin"
     done

@@ -72,7 +72,7 @@ fn done_future(fut: FutureReader<Result<(), ErrorCode>>, op: &'static str, path:
 pub(crate) struct FileReader(ByteReader);
 
 impl FileReader {
-    pub(crate) fn new(fd: &Descriptor, pos: u64, path: &str) -> FileReader {
+    pub(crate) fn new(fd: &Rc<Descriptor>, pos: u64, path: &str) -> FileReader {
         let (stream, done) = fd.read_via_stream(pos);
         FileReader(ByteReader::new(stream, Some(done_future(done, "read", path))))
     }

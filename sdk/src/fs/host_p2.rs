@@ -2,13 +2,16 @@
 //! streams and directory listings over 0.2's `input-stream`,
 //! `output-stream` and `directory-entry-stream`.
 //!
-//! WASI 0.2 filesystem calls other than reads and writes are synchronous:
-//! the call returns once the host is done, and the instance waits for it.
-//! Reads and writes go through streams whose pollables the executor waits
-//! on, so other tasks run meanwhile.
+//! WASI 0.2 filesystem calls are synchronous: the call returns once the
+//! host is done, and the instance waits for it, as it would in any 0.2
+//! program (std's `read`/`write` included). File data moves with `read`
+//! and `write` at explicit offsets, in chunks of at most 256 KiB, which
+//! costs a quarter of what 0.2's file streams do (one host call a chunk,
+//! no pollable wait); only append mode uses a stream, for its atomic
+//! appends.
 
 use super::error::fs_err;
-use crate::io::stream_p2::{BufInput, OutputWriter};
+use crate::io::stream_p2::OutputWriter;
 use std::io;
 use std::rc::Rc;
 use std::task::{Context, Poll};
@@ -45,61 +48,89 @@ pub(crate) fn code_name(code: &ErrorCode) -> String {
     code.name().to_owned()
 }
 
-/// Reads a file from `pos` on through a `read-via-stream` stream.
-pub(crate) struct FileReader(Result<BufInput, Option<io::Error>>);
+/// How much one read asks the host for, and the most one write hands it.
+const CHUNK: usize = 256 * 1024;
+
+/// Reads a file from `pos` on with `read` calls at explicit offsets, like
+/// `pread`: a file is always ready, and this costs one host call a chunk,
+/// where a `read-via-stream` stream costs a pollable wait a chunk.
+pub(crate) struct FileReader {
+    fd: Rc<Descriptor>,
+    offset: u64,
+    buf: Vec<u8>,
+    pos: usize,
+    /// The host said the file ends after `buf`.
+    eof: bool,
+    path: String,
+}
 
 impl FileReader {
-    pub(crate) fn new(fd: &Descriptor, pos: u64, path: &str) -> FileReader {
-        FileReader(fd.read_via_stream(pos).map(|s| BufInput::new(s, "read")).map_err(|e| Some(fs_err(e, "read", path))))
+    pub(crate) fn new(fd: &Rc<Descriptor>, pos: u64, path: &str) -> FileReader {
+        FileReader { fd: fd.clone(), offset: pos, buf: Vec::new(), pos: 0, eof: false, path: path.to_owned() }
     }
-    /// The error opening the stream, once; then the end of the file.
-    fn failed(err: &mut Option<io::Error>) -> io::Result<()> {
-        err.take().map_or(Ok(()), Err)
-    }
-    pub(crate) fn poll_fill_buf(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<&[u8]>> {
-        match &mut self.0 {
-            Ok(input) => input.poll_fill_buf(cx),
-            Err(err) => Poll::Ready(Self::failed(err).map(|()| &[][..])),
+    pub(crate) fn poll_fill_buf(&mut self, _cx: &mut Context<'_>) -> Poll<io::Result<&[u8]>> {
+        if self.pos >= self.buf.len() && !self.eof {
+            let (data, eof) = self.fd.read(CHUNK as u64, self.offset).map_err(|e| fs_err(e, "read", &self.path))?;
+            self.offset += data.len() as u64;
+            // An empty read is the end, whatever the flag says.
+            self.eof = eof || data.is_empty();
+            self.buf = data;
+            self.pos = 0;
         }
+        Poll::Ready(Ok(&self.buf[self.pos..]))
     }
     pub(crate) fn consume(&mut self, amt: usize) {
-        if let Ok(input) = &mut self.0 {
-            input.consume(amt)
-        }
+        self.pos = (self.pos + amt).min(self.buf.len());
     }
-    pub(crate) fn poll_read(&mut self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
-        match &mut self.0 {
-            Ok(input) => input.poll_read(cx, buf),
-            Err(err) => Poll::Ready(Self::failed(err).map(|()| 0)),
-        }
+    pub(crate) fn poll_read(&mut self, cx: &mut Context<'_>, out: &mut [u8]) -> Poll<io::Result<usize>> {
+        let avail = std::task::ready!(self.poll_fill_buf(cx))?;
+        let n = avail.len().min(out.len());
+        out[..n].copy_from_slice(&avail[..n]);
+        self.consume(n);
+        Poll::Ready(Ok(n))
     }
 }
 
-/// Writes a file from `pos` on (or at its end) through a
-/// `write-via-stream` (`append-via-stream`) stream.
-pub(crate) struct FileWriter(Result<OutputWriter, Option<io::Error>>);
+/// Writes a file from `pos` on with `write` calls at explicit offsets (like
+/// `pwrite`: `Ok` once the host has written the bytes), or, in append mode,
+/// through an `append-via-stream` stream, which appends atomically.
+pub(crate) enum FileWriter {
+    At { fd: Rc<Descriptor>, offset: u64, path: String },
+    Append(Result<OutputWriter, Option<io::Error>>),
+}
 
 impl FileWriter {
     pub(crate) fn new(fd: &Rc<Descriptor>, append: bool, pos: u64, path: &str) -> FileWriter {
-        let stream = if append { fd.append_via_stream() } else { fd.write_via_stream(pos) };
-        FileWriter(stream.map(OutputWriter::new).map_err(|e| Some(fs_err(e, "write", path))))
+        if !append {
+            return FileWriter::At { fd: fd.clone(), offset: pos, path: path.to_owned() };
+        }
+        FileWriter::Append(fd.append_via_stream().map(OutputWriter::new).map_err(|e| Some(fs_err(e, "write", path))))
     }
     pub(crate) fn poll_write(&mut self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        match &mut self.0 {
-            Ok(out) => out.poll_write(cx, buf, "write"),
-            Err(err) => Poll::Ready(Err(err.take().unwrap_or_else(|| io::ErrorKind::BrokenPipe.into()))),
+        match self {
+            FileWriter::At { fd, offset, path } => {
+                let chunk = &buf[..buf.len().min(CHUNK)];
+                let n = fd.write(chunk, *offset).map_err(|e| fs_err(e, "write", path))?;
+                *offset += n;
+                Poll::Ready(Ok(n as usize))
+            }
+            FileWriter::Append(Ok(out)) => out.poll_write(cx, buf, "write"),
+            FileWriter::Append(Err(err)) => {
+                Poll::Ready(Err(err.take().unwrap_or_else(|| io::ErrorKind::BrokenPipe.into())))
+            }
         }
     }
-    /// Flushes and drops the stream; ready once the host has written
-    /// everything.
+    /// Ready once the host has written everything (for an append stream:
+    /// flushes and drops it).
     pub(crate) fn poll_close(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        match &mut self.0 {
-            Ok(out) => {
+        match self {
+            FileWriter::At { .. } => Poll::Ready(Ok(())),
+            FileWriter::Append(Ok(out)) => {
                 let res = std::task::ready!(out.poll_flush(cx, "write"));
                 out.close();
                 Poll::Ready(res)
             }
-            Err(err) => Poll::Ready(err.take().map_or(Ok(()), Err)),
+            FileWriter::Append(Err(err)) => Poll::Ready(err.take().map_or(Ok(()), Err)),
         }
     }
 }
