@@ -56,3 +56,23 @@ async fn rand_values_differ() {
 async fn args_start_with_the_program() {
     assert!(wasio::env::args().len() >= 1);
 }
+
+/// A task that yields in a loop does not keep host events out: the timer
+/// fires and ends the loop (on WASI 0.2 the executor looks at the host
+/// between budgets of ready polls).
+#[wasio::test]
+async fn a_busy_yielding_task_lets_timers_fire() {
+    let fired = std::rc::Rc::new(std::cell::Cell::new(false));
+    let f = fired.clone();
+    let timer = wasio::spawn(async move {
+        wasio::time::sleep(std::time::Duration::from_millis(5)).await;
+        f.set(true);
+    });
+    let mut spins = 0u64;
+    while !fired.get() {
+        spins += 1;
+        assert!(spins < 50_000_000, "the timer never fired while another task kept yielding");
+        wasio::yield_now().await;
+    }
+    timer.await.unwrap();
+}

@@ -131,6 +131,16 @@ fn many_files_read_concurrently() {
     }
 }
 
+/// A task copying a large file leaves turns to the others (on WASI 0.2,
+/// where a file is always ready, by yielding between chunks).
+#[test]
+fn a_large_copy_lets_other_tasks_run() {
+    for b in BACKENDS {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(probe(b, dir.path(), &["fair"]), "copied 16777216, other task ran during the copy: true\n");
+    }
+}
+
 #[test]
 fn relative_paths_use_the_dot_preopen() {
     for b in BACKENDS {

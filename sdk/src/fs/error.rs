@@ -35,10 +35,7 @@ impl FsError {
 
 impl fmt::Display for FsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // `op path`, or whichever of the two is known.
-        let sep = if self.op.is_empty() || self.path.is_empty() { "" } else { " " };
-        let (op, path, code) = (self.op, &self.path, self.code_name());
-        write!(f, "{op}{sep}{path}: {} (wasi error-code `{code}`)", describe(&self.code))
+        write!(f, "{} {}: {} (wasi error-code `{}`)", self.op, self.path, describe(&self.code), self.code_name())
     }
 }
 

@@ -7,8 +7,8 @@
 //! program (std's `read`/`write` included). File data moves with `read`
 //! and `write` at explicit offsets, in chunks of at most 256 KiB, which
 //! costs a quarter of what 0.2's file streams do (one host call a chunk,
-//! no pollable wait); only append mode uses a stream, for its atomic
-//! appends.
+//! no pollable wait); other tasks get a turn between chunks. Only append
+//! mode uses a stream, for its atomic appends.
 
 use super::error::fs_err;
 use crate::io::stream_p2::OutputWriter;
@@ -51,6 +51,19 @@ pub(crate) fn code_name(code: &ErrorCode) -> String {
 /// How much one read asks the host for, and the most one write hands it.
 const CHUNK: usize = 256 * 1024;
 
+/// Gives other tasks a turn between host calls: lets one call through,
+/// then, the next time, returns `Pending` with the task woken again at once.
+/// A file is always ready, so without this a task copying a large file
+/// would never let go of the instance.
+fn take_turns(turn: &mut bool, cx: &mut Context<'_>) -> Poll<()> {
+    *turn = !*turn;
+    if *turn {
+        return Poll::Ready(());
+    }
+    cx.waker().wake_by_ref();
+    Poll::Pending
+}
+
 /// Reads a file from `pos` on with `read` calls at explicit offsets, like
 /// `pread`: a file is always ready, and this costs one host call a chunk,
 /// where a `read-via-stream` stream costs a pollable wait a chunk.
@@ -61,15 +74,25 @@ pub(crate) struct FileReader {
     pos: usize,
     /// The host said the file ends after `buf`.
     eof: bool,
+    turn: bool,
     path: String,
 }
 
 impl FileReader {
     pub(crate) fn new(fd: &Rc<Descriptor>, pos: u64, path: &str) -> FileReader {
-        FileReader { fd: fd.clone(), offset: pos, buf: Vec::new(), pos: 0, eof: false, path: path.to_owned() }
+        FileReader {
+            fd: fd.clone(),
+            offset: pos,
+            buf: Vec::new(),
+            pos: 0,
+            eof: false,
+            turn: false,
+            path: path.to_owned(),
+        }
     }
-    pub(crate) fn poll_fill_buf(&mut self, _cx: &mut Context<'_>) -> Poll<io::Result<&[u8]>> {
+    pub(crate) fn poll_fill_buf(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<&[u8]>> {
         if self.pos >= self.buf.len() && !self.eof {
+            std::task::ready!(take_turns(&mut self.turn, cx));
             let (data, eof) = self.fd.read(CHUNK as u64, self.offset).map_err(|e| fs_err(e, "read", &self.path))?;
             self.offset += data.len() as u64;
             // An empty read is the end, whatever the flag says.
@@ -95,20 +118,21 @@ impl FileReader {
 /// `pwrite`: `Ok` once the host has written the bytes), or, in append mode,
 /// through an `append-via-stream` stream, which appends atomically.
 pub(crate) enum FileWriter {
-    At { fd: Rc<Descriptor>, offset: u64, path: String },
+    At { fd: Rc<Descriptor>, offset: u64, turn: bool, path: String },
     Append(Result<OutputWriter, Option<io::Error>>),
 }
 
 impl FileWriter {
     pub(crate) fn new(fd: &Rc<Descriptor>, append: bool, pos: u64, path: &str) -> FileWriter {
         if !append {
-            return FileWriter::At { fd: fd.clone(), offset: pos, path: path.to_owned() };
+            return FileWriter::At { fd: fd.clone(), offset: pos, turn: false, path: path.to_owned() };
         }
         FileWriter::Append(fd.append_via_stream().map(OutputWriter::new).map_err(|e| Some(fs_err(e, "write", path))))
     }
     pub(crate) fn poll_write(&mut self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
         match self {
-            FileWriter::At { fd, offset, path } => {
+            FileWriter::At { fd, offset, turn, path } => {
+                std::task::ready!(take_turns(turn, cx));
                 let chunk = &buf[..buf.len().min(CHUNK)];
                 let n = fd.write(chunk, *offset).map_err(|e| fs_err(e, "write", path))?;
                 *offset += n;

@@ -12,6 +12,12 @@
 //! Errors are `std::io::Error`s whose `kind()` follows the WASI
 //! `error-code` and whose source is an [`FsError`] keeping that code.
 //!
+//! On WASI 0.3 every call is async: other tasks run while the host works.
+//! With the `p2` feature (WASI 0.2, whose filesystem calls are synchronous)
+//! each call returns once the host is done, as `std::fs` would; file data
+//! moves in chunks of at most 256 KiB, so other tasks get turns between
+//! chunks. Times before 1970 cannot be set on 0.2 (`InvalidInput`).
+//!
 //! ```no_run
 //! # async fn f() -> std::io::Result<()> {
 //! wasio::fs::write("/data/hello.txt", b"hello").await?;
@@ -21,7 +27,7 @@
 //! ```
 
 mod dir;
-pub(crate) mod error;
+mod error;
 mod file;
 // The bindings and stream plumbing of WASI 0.3, or (feature `p2`) of WASI
 // 0.2, behind the same names; everything else is shared.

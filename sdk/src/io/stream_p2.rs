@@ -14,9 +14,6 @@ pub(crate) fn stream_error(e: StreamError, what: &str) -> io::Error {
     match e {
         StreamError::Closed => io::Error::new(io::ErrorKind::BrokenPipe, format!("{what}: stream closed")),
         StreamError::LastOperationFailed(err) => {
-            if let Some(code) = wasip2::filesystem::types::filesystem_error_code(&err) {
-                return crate::fs::error::fs_err(code, "", what);
-            }
             // WASI 0.2 gives only a description; the common socket failures
             // get their std kind from it.
             let text = err.to_debug_string();

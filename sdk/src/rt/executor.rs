@@ -493,7 +493,15 @@ impl CmTask {
             }
             event = match code {
                 CallbackCode::Exit => return,
-                CallbackCode::Yield => (EVENT_NONE, 0, 0),
+                CallbackCode::Yield => {
+                    // Let the host run (and make progress on what this task
+                    // waits for, a clock wait included) before the next turn;
+                    // without it, a task that keeps yielding would keep every
+                    // host event out. The non-cancellable yield reports no
+                    // cancellation.
+                    wit_bindgen::yield_blocking();
+                    (EVENT_NONE, 0, 0)
+                }
                 CallbackCode::Wait(set) => abi::wait_or_poll(set, true),
             };
         }

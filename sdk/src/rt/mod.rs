@@ -55,6 +55,11 @@ use std::future::Future;
 #[cfg(not(feature = "p2"))]
 use std::rc::Rc;
 
+/// wit-bindgen's `generate!`, used by [`bindgen!`](crate::bindgen).
+#[cfg(all(feature = "bindgen", not(feature = "p2")))]
+#[doc(hidden)]
+pub use wit_bindgen::generate as __generate;
+
 /// The runtime module that wasio's generated bindings use
 /// (`runtime_path`): wit-bindgen 0.63's runtime with export tasks routed to
 /// wasio's executor.
@@ -62,11 +67,6 @@ use std::rc::Rc;
 /// A `wit_bindgen::generate!` (0.63) in a user crate can route its exports to
 /// wasio too, with `runtime_path: "wasio::rt::bindgen_rt"`. Imports need no
 /// option: they reach whichever executor runs the task.
-/// wit-bindgen's `generate!`, used by [`bindgen!`](crate::bindgen).
-#[cfg(all(feature = "bindgen", not(feature = "p2")))]
-#[doc(hidden)]
-pub use wit_bindgen::generate as __generate;
-
 #[cfg(not(feature = "p2"))]
 #[doc(hidden)]
 pub mod bindgen_rt {

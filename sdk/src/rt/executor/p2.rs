@@ -2,7 +2,9 @@
 //! with the waker to wake; when no task is ready, the executor calls
 //! `poll` on every registered pollable (plus one `subscribe-instant`
 //! pollable for the earliest timer) and wakes the tasks whose pollables
-//! are ready.
+//! are ready. While tasks stay ready (one yields in a loop, or copies a
+//! file chunk by chunk), the host is checked without blocking every
+//! [`BUDGET`] polls, so socket readiness and timers still get in.
 
 use super::CmTask;
 use crate::rt::timer;
@@ -86,15 +88,22 @@ pub(crate) async fn wait_until<T>(subscribe: impl Fn() -> Pollable, mut op: impl
     .await
 }
 
+/// Task polls between two looks at the host while tasks stay ready.
+const BUDGET: usize = 64;
+
 /// Blocks in `wasi:io/poll.poll` until a registered pollable or the
 /// earliest timer is ready, then wakes their tasks. Returns false if there
-/// is nothing to wait for.
-fn wait() -> bool {
-    let deadline = timer::earliest();
-    let timer_pollable = deadline.map(|d| {
-        timer::count_wait();
-        monotonic_clock::subscribe_instant(d)
-    });
+/// is nothing to wait for. With `block` false, only wakes what is ready
+/// now (a zero-length clock wait ends the `poll` at once).
+fn wait(block: bool) -> bool {
+    let timer_pollable = if block {
+        timer::earliest().map(|d| {
+            timer::count_wait();
+            monotonic_clock::subscribe_instant(d)
+        })
+    } else {
+        Some(monotonic_clock::subscribe_duration(0))
+    };
     let woken: Vec<Waker> = REGISTRY.with(|r| {
         let mut r = r.borrow_mut();
         let mut index = Vec::new();
@@ -149,17 +158,20 @@ impl CmTask {
                 return;
             }
             if !self.queue.borrow().is_empty() {
+                // Tasks are still ready after a full budget: let host
+                // events in without waiting for any.
+                wait(false);
                 continue;
             }
-            assert!(wait(), "wasio: every task is waiting and nothing can wake any of them (deadlock)");
+            assert!(wait(true), "wasio: every task is waiting and nothing can wake any of them (deadlock)");
         }
     }
 
     /// Polls the ready tasks (with `self` as the current task) until the
-    /// queue is empty.
+    /// queue is empty or [`BUDGET`] polls are done.
     fn run_ready(self: &Rc<Self>) {
         let prev = super::CURRENT.with(|c| c.borrow_mut().replace(self.clone()));
-        loop {
+        for _ in 0..BUDGET {
             let next = self.queue.borrow_mut().pop_front();
             match next {
                 Some(runnable) => {

@@ -264,6 +264,24 @@ async fn run(mode: &str, a: &str, b: &str) -> std::io::Result<()> {
             }
             println!("dropped {n}");
         }
+        "fair" => {
+            // Another task must get turns while a large copy runs.
+            write_pattern("/data/fair.bin", 16 << 20).await?;
+            let turns = std::rc::Rc::new(std::cell::Cell::new(0u64));
+            let done = std::rc::Rc::new(std::cell::Cell::new(false));
+            let (t, d) = (turns.clone(), done.clone());
+            let other = wasio::spawn(async move {
+                while !d.get() {
+                    t.set(t.get() + 1);
+                    wasio::yield_now().await;
+                }
+            });
+            let n = fs::copy("/data/fair.bin", "/data/fair2.bin").await?;
+            let during = turns.get();
+            done.set(true);
+            other.await.unwrap();
+            println!("copied {n}, other task ran during the copy: {}", during >= 16);
+        }
         "relative" => {
             fs::write("rel.txt", "relative").await?;
             println!("relative: {}", fs::read_to_string("./rel.txt").await?);
