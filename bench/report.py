@@ -99,6 +99,7 @@ for what, label, digits in [
     ("rps", "HTTP hello requests/s", 0),
     ("p50", "HTTP hello latency p50 (ms)", 2),
     ("p99", "HTTP hello latency p99 (ms)", 2),
+    ("http_fuel_per_request", "HTTP hello guest instructions per request, fresh instance (fuel)", 0),
     ("echo_mbps", "HTTP echo of 64 MiB (MB/s)", 0),
     ("size_http", "`.wasm` size, HTTP hello (bytes)", 0),
     ("size_echo", "`.wasm` size, HTTP echo (bytes)", 0),

@@ -59,6 +59,10 @@ done
 for who in wasio raw; do
     "$EXEC_FUEL" http "$W/bench_http_$who.wasm" 5000 | sed "s/^/$who /" >> "$OUT"
 done
+# The same for the WASI 0.2 handlers (one fresh instance per request, as
+# `wasmtime serve` does for 0.2 components).
+FRESH=1 "$EXEC_FUEL" http-p2 "$W2/bench_http_wasio.wasm" 1000 | sed "s/^/wasio-p2 /" >> "$OUT"
+FRESH=1 "$EXEC_FUEL" http-p2 "$W/bench_http_wstd.wasm" 1000 | sed "s/^/wstd /" >> "$OUT"
 
 # Files: 256 MiB written and read (wstd 0.6 has no filesystem API). On
 # WASI 0.2 the baseline is std::fs (wasi-libc).

@@ -7,6 +7,10 @@
 //! `exec-fuel http WASM N`: sends N `GET /` requests (after 100 warm-up
 //! ones) to an HTTP handler component through `wasi:http/handler` and prints
 //! `http_fuel_per_request F`: the guest's instructions per request.
+//! `exec-fuel http-p2 WASM N` does the same for a WASI 0.2 handler
+//! (`wasi:http/incoming-handler@0.2`); with `FRESH=1` in the environment,
+//! each request gets a fresh instance (as `wasmtime serve` does for 0.2
+//! components), whose start-up then counts too.
 //!
 //! Built as a binary of the `wasio-tests` crate so it shares the one
 //! embedded-host build of the test suite; `bench/run.sh` runs it.
@@ -31,11 +35,11 @@ const FUEL: u64 = u64::MAX / 2;
 async fn main() -> Result<()> {
     let mut args = std::env::args().skip(1);
     let (Some(wasm), Some(bench)) = (args.next(), args.next()) else {
-        anyhow::bail!("usage: exec-fuel WASM BENCH | exec-fuel http WASM N");
+        anyhow::bail!("usage: exec-fuel WASM BENCH | exec-fuel http WASM N | exec-fuel http-p2 WASM N");
     };
-    if wasm == "http" {
+    if wasm == "http" || wasm == "http-p2" {
         let n = args.next().and_then(|n| n.parse().ok()).unwrap_or(10_000);
-        return http(&bench, n).await;
+        return if wasm == "http" { http(&bench, n).await } else { http_p2(&bench, n).await };
     }
     let engine = fuel_engine()?;
     let bytes = std::fs::read(&wasm).with_context(|| format!("reading {wasm}"))?;
@@ -82,6 +86,46 @@ async fn http(wasm: &str, n: u64) -> Result<()> {
                 anyhow::Ok(())
             })
             .await??;
+        Ok(before - store.get_fuel()?)
+    };
+    run(&mut store, 100).await?;
+    let fuel = run(&mut store, n).await?;
+    println!("http_fuel_per_request {}", fuel / n);
+    Ok(())
+}
+
+/// Guest instructions per `GET /` of the WASI 0.2 handler in `wasm` (one
+/// instance serves every request, so only the handler's own work counts).
+async fn http_p2(wasm: &str, n: u64) -> Result<()> {
+    use http_body_util::BodyExt;
+    use wasmtime_wasi_http::WasiHttpView;
+    use wasmtime_wasi_http::p2::bindings::{Proxy, http::types::Scheme};
+    let engine = fuel_engine()?;
+    let component = Component::new(&engine, std::fs::read(wasm).with_context(|| format!("reading {wasm}"))?)?;
+    let linker = linker_in(&engine)?;
+    let mut store = store_in(&engine, WasiCtxBuilder::new());
+    store.set_fuel(FUEL)?;
+    let fresh = std::env::var_os("FRESH").is_some();
+    let proxy = Proxy::instantiate_async(&mut store, &component, &linker).await?;
+    let run = async |store: &mut Store<State>, count: u64| -> Result<u64> {
+        let before = store.get_fuel()?;
+        for _ in 0..count {
+            let new;
+            let proxy = if fresh {
+                new = Proxy::instantiate_async(&mut *store, &component, &linker).await?;
+                &new
+            } else {
+                &proxy
+            };
+            let req = http::Request::get("http://localhost/").body(http_body_util::Empty::<bytes::Bytes>::new())?;
+            let (sender, receiver) = tokio::sync::oneshot::channel();
+            let req = store.data_mut().http().new_incoming_request(Scheme::Http, req)?;
+            let out = store.data_mut().http().new_response_outparam(sender)?;
+            proxy.wasi_http_incoming_handler().call_handle(&mut *store, req, out).await?;
+            let res = receiver.await?.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            let body = res.into_body().collect().await.map_err(|e| anyhow::anyhow!("{e:?}"))?.to_bytes();
+            anyhow::ensure!(body == "Hello, WASI!\n", "unexpected body {body:?}");
+        }
         Ok(before - store.get_fuel()?)
     };
     run(&mut store, 100).await?;
