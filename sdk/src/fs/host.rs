@@ -10,12 +10,13 @@ pub(crate) use crate::bindings::wasi::filesystem::types::{
     NewTimestamp, OpenFlags, PathFlags,
 };
 use crate::io::stream::{ByteReader, ByteWriter, DoneFut};
+use futures_core::Stream;
 use futures_util::future::LocalBoxFuture;
-use std::collections::VecDeque;
 use std::io;
+use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, ready};
-use wit_bindgen::{FutureReader, StreamReader, StreamResult};
+use wit_bindgen::FutureReader;
 
 /// Awaits a host call: 0.3's filesystem calls are async.
 macro_rules! host {
@@ -108,51 +109,27 @@ impl FileWriter {
     }
 }
 
-type Batch = (StreamReader<DirectoryEntry>, StreamResult, Vec<DirectoryEntry>);
-
 /// A directory's entries, read from the host in batches.
 pub(crate) struct Entries {
-    reader: Option<StreamReader<DirectoryEntry>>,
-    inflight: Option<LocalBoxFuture<'static, Batch>>,
-    ready: VecDeque<DirectoryEntry>,
+    entries: crate::wit::StreamReader<DirectoryEntry>,
+    /// The host's final status, reported once after the last entry.
     done: Option<LocalBoxFuture<'static, Result<(), ErrorCode>>>,
 }
 
 impl Entries {
     pub(crate) fn new(dir: &Descriptor) -> Entries {
         let (reader, done) = dir.read_directory();
-        Entries {
-            reader: Some(reader),
-            inflight: None,
-            ready: VecDeque::new(),
-            done: Some(Box::pin(done.into_future())),
-        }
+        Entries { entries: crate::wit::StreamReader::new(reader), done: Some(Box::pin(done.into_future())) }
     }
 
     /// The next entry; at the end, the host's final status once.
     pub(crate) fn poll_next(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<DirectoryEntry, ErrorCode>>> {
-        loop {
-            if let Some(entry) = self.ready.pop_front() {
-                return Poll::Ready(Some(Ok(entry)));
-            }
-            if self.inflight.is_none() {
-                let Some(mut reader) = self.reader.take() else {
-                    let Some(done) = self.done.as_mut() else { return Poll::Ready(None) };
-                    let res = ready!(done.as_mut().poll(cx));
-                    self.done = None;
-                    return Poll::Ready(res.err().map(Err));
-                };
-                self.inflight = Some(Box::pin(async move {
-                    let (result, batch) = reader.read(Vec::with_capacity(64)).await;
-                    (reader, result, batch)
-                }));
-            }
-            let (reader, result, batch) = ready!(self.inflight.as_mut().unwrap().as_mut().poll(cx));
-            self.inflight = None;
-            self.ready.extend(batch);
-            if matches!(result, StreamResult::Complete(_)) {
-                self.reader = Some(reader);
-            }
+        if let Some(entry) = ready!(Pin::new(&mut self.entries).poll_next(cx)) {
+            return Poll::Ready(Some(Ok(entry)));
         }
+        let Some(done) = self.done.as_mut() else { return Poll::Ready(None) };
+        let res = ready!(done.as_mut().poll(cx));
+        self.done = None;
+        Poll::Ready(res.err().map(Err))
     }
 }

@@ -4,14 +4,13 @@ use super::addr::{ToSocketAddrs, each_addr, family, from_wasi, to_wasi};
 use super::error::net_err;
 use crate::bindings::wasi::sockets::types::{ErrorCode, TcpSocket};
 use crate::io::stream::{ByteReader, ByteWriter, DoneFut};
-use futures_util::future::LocalBoxFuture;
+use crate::wit::StreamReader;
+use futures_core::Stream;
 use std::io;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, ready};
-use wit_bindgen::{StreamReader, StreamResult};
-
-type AcceptBatch = (StreamReader<TcpSocket>, StreamResult, Vec<TcpSocket>);
 
 /// A TCP listener, like `tokio::net::TcpListener`.
 ///
@@ -26,15 +25,9 @@ type AcceptBatch = (StreamReader<TcpSocket>, StreamResult, Vec<TcpSocket>);
 /// ```
 pub struct TcpListener {
     socket: TcpSocket,
-    /// The stream of accepted sockets, and a read in flight on it.
-    incoming: std::cell::RefCell<AcceptState>,
+    /// The stream of accepted sockets, read in batches.
+    incoming: std::cell::RefCell<StreamReader<TcpSocket>>,
     local: SocketAddr,
-}
-
-struct AcceptState {
-    reader: Option<StreamReader<TcpSocket>>,
-    inflight: Option<LocalBoxFuture<'static, AcceptBatch>>,
-    ready: std::collections::VecDeque<TcpSocket>,
 }
 
 impl TcpListener {
@@ -54,15 +47,7 @@ impl TcpListener {
             }
             let reader = socket.listen().map_err(|e| net_err(e, &format!("listen {addr}")))?;
             let local = from_wasi(socket.get_local_address().map_err(|e| net_err(e, "local address"))?);
-            Ok(TcpListener {
-                socket,
-                local,
-                incoming: std::cell::RefCell::new(AcceptState {
-                    reader: Some(reader),
-                    inflight: None,
-                    ready: Default::default(),
-                }),
-            })
+            Ok(TcpListener { socket, local, incoming: std::cell::RefCell::new(StreamReader::new(reader)) })
         })
         .await
     }
@@ -75,28 +60,10 @@ impl TcpListener {
     /// # }
     /// ```
     pub fn poll_accept(&self, cx: &mut Context<'_>) -> Poll<io::Result<(TcpStream, SocketAddr)>> {
-        let mut st = self.incoming.borrow_mut();
-        loop {
-            if let Some(sock) = st.ready.pop_front() {
-                let peer = sock.get_remote_address().map(from_wasi).map_err(|e| net_err(e, "accept"))?;
-                return Poll::Ready(Ok((TcpStream::from_socket(sock), peer)));
-            }
-            if st.inflight.is_none() {
-                let Some(mut reader) = st.reader.take() else {
-                    return Poll::Ready(Err(io::Error::new(io::ErrorKind::NotConnected, "listener closed")));
-                };
-                st.inflight = Some(Box::pin(async move {
-                    let (result, batch) = reader.read(Vec::with_capacity(8)).await;
-                    (reader, result, batch)
-                }));
-            }
-            let (reader, result, batch) = ready!(st.inflight.as_mut().unwrap().as_mut().poll(cx));
-            st.inflight = None;
-            st.ready.extend(batch);
-            if matches!(result, StreamResult::Complete(_)) {
-                st.reader = Some(reader);
-            }
-        }
+        let sock = ready!(Pin::new(&mut *self.incoming.borrow_mut()).poll_next(cx))
+            .ok_or_else(|| io::Error::new(io::ErrorKind::NotConnected, "listener closed"))?;
+        let peer = sock.get_remote_address().map(from_wasi).map_err(|e| net_err(e, "accept"))?;
+        Poll::Ready(Ok((TcpStream::from_socket(sock), peer)))
     }
 }
 
