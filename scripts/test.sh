@@ -22,7 +22,7 @@ CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/p2" cargo build --locked --target 
     --bin hello --bin tasks --bin timers --bin fs-copy --bin http-hello --bin http-echo --bin http-proxy \
     --bin tcp-echo --bin hyper-hello --bin gzip --bin ws-echo \
     --bin sleepers --bin interval_probe --bin rand_probe --bin stdio_probe --bin http_client_probe --bin net_probe \
-    --bin fs_probe
+    --bin fs_probe --bin conformance
 
 # Every feature but `p2`, which selects the other backend.
 FEATURES="json,bindgen,tokio-io,hyper"

@@ -3,6 +3,8 @@
 //! workspace's wasio (a `[patch.crates-io]` path override) with the
 //! template's own `.cargo/config.toml`, run on the wasmtime CLI the way its
 //! README says, and its own `#[wasio::test]`s are run with `cargo test`.
+//! Each is also built with its `p2` feature (for WASI 0.2 hosts) and run
+//! with the same assertions.
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -30,10 +32,11 @@ fn ok(out: Output, what: &str) -> String {
 }
 
 /// Generates `template` as project `name` under a fresh temp dir, patched
-/// to this workspace's wasio; builds it (release) and runs its tests.
-/// Returns the project dir (kept alive by the returned guard) and the
-/// built `.wasm`.
-fn generate_and_build(template: &str, name: &str) -> (tempfile::TempDir, PathBuf) {
+/// to this workspace's wasio; builds it (release) and runs its tests, then
+/// builds it again with `--features p2`. Returns the project dir (kept
+/// alive by the returned guard) and the two built `.wasm`s: WASI 0.3, then
+/// WASI 0.2.
+fn generate_and_build(template: &str, name: &str) -> (tempfile::TempDir, [PathBuf; 2]) {
     let root = workspace_root();
     let dir = tempfile::tempdir().unwrap();
     ok(
@@ -56,11 +59,11 @@ fn generate_and_build(template: &str, name: &str) -> (tempfile::TempDir, PathBuf
         root.join("macros")
     ));
     std::fs::write(&manifest, toml).unwrap();
-    let cargo = |args: &[&str]| {
+    let cargo_in = |target: PathBuf, args: &[&str]| {
         Command::new("cargo")
             .args(args)
             .current_dir(&project)
-            .env("CARGO_TARGET_DIR", shared_target())
+            .env("CARGO_TARGET_DIR", target)
             // The template's runner names `wasmtime` on PATH; use ours.
             .env(
                 "CARGO_TARGET_WASM32_WASIP2_RUNNER",
@@ -69,6 +72,7 @@ fn generate_and_build(template: &str, name: &str) -> (tempfile::TempDir, PathBuf
             .output()
             .unwrap()
     };
+    let cargo = |args: &[&str]| cargo_in(shared_target(), args);
     // The README's build command (the target comes from .cargo/config.toml).
     ok(cargo(&["build", "--release"]), "cargo build --release");
     // The template's own #[wasio::test] runs on wasmtime and passes.
@@ -76,7 +80,13 @@ fn generate_and_build(template: &str, name: &str) -> (tempfile::TempDir, PathBuf
     assert!(tests.contains("test result: ok. 1 passed"), "cargo test output:\n{tests}");
     let wasm = shared_target().join("wasm32-wasip2/release").join(format!("{name}.wasm"));
     assert!(wasm.exists(), "{} was not built", wasm.display());
-    (dir, wasm)
+    // The README's WASI 0.2 build, in a target dir of its own.
+    let p2 = shared_target().join("p2");
+    ok(cargo_in(p2.clone(), &["build", "--release", "--features", "p2"]), "cargo build --release --features p2");
+    let wasm_p2 = p2.join("wasm32-wasip2/release").join(format!("{name}.wasm"));
+    let bytes = std::fs::read(&wasm_p2).unwrap();
+    assert!(!bytes.windows(5).any(|w| w == b"@0.3."), "the p2 build of {name} mentions a WASI 0.3 interface");
+    (dir, [wasm, wasm_p2])
 }
 
 fn wasmtime(args: &[&str], wasm: &Path, rest: &[&str]) -> Output {
@@ -85,51 +95,59 @@ fn wasmtime(args: &[&str], wasm: &Path, rest: &[&str]) -> Output {
 
 #[test]
 fn cli_template() {
-    let (_dir, wasm) = generate_and_build("cli", "hello-cli");
-    let out = ok(wasmtime(&[], &wasm, &["Ferris"]), "wasmtime run");
-    assert_eq!(out, "Hello, Ferris, from hello-cli!\n");
+    let (_dir, wasms) = generate_and_build("cli", "hello-cli");
+    for wasm in wasms {
+        let out = ok(wasmtime(&[], &wasm, &["Ferris"]), "wasmtime run");
+        assert_eq!(out, "Hello, Ferris, from hello-cli!\n", "{}", wasm.display());
+    }
 }
 
 #[test]
 fn http_server_template() {
-    let (_dir, wasm) = generate_and_build("http-server", "hello-server");
-    let served = Served::start_wasm(&wasm, &[], Stdio::inherit());
-    let get = |path: &str| {
-        let mut s = std::net::TcpStream::connect(served.addr).unwrap();
-        write!(s, "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
-        let mut text = String::new();
-        s.read_to_string(&mut text).unwrap();
-        text
-    };
-    let hello = get("/");
-    assert!(hello.starts_with("HTTP/1.1 200"), "{hello}");
-    assert!(hello.contains("content-length: 25\r\n"), "{hello}");
-    assert!(hello.ends_with("\r\n\r\nHello from hello-server!\n"), "{hello}");
-    assert!(get("/missing").starts_with("HTTP/1.1 404"));
+    let (_dir, wasms) = generate_and_build("http-server", "hello-server");
+    for wasm in wasms {
+        let served = Served::start_wasm(&wasm, &[], Stdio::inherit());
+        let get = |path: &str| {
+            let mut s = std::net::TcpStream::connect(served.addr).unwrap();
+            write!(s, "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+            let mut text = String::new();
+            s.read_to_string(&mut text).unwrap();
+            text
+        };
+        let hello = get("/");
+        assert!(hello.starts_with("HTTP/1.1 200"), "{hello}");
+        assert!(hello.contains("content-length: 25\r\n"), "{hello}");
+        assert!(hello.ends_with("\r\n\r\nHello from hello-server!\n"), "{hello}");
+        assert!(get("/missing").starts_with("HTTP/1.1 404"));
+    }
 }
 
 #[test]
 fn http_client_template() {
-    let (_dir, wasm) = generate_and_build("http-client", "hello-client");
-    let addr = host_server(|mut s| {
-        let req = read_request(&mut s).unwrap();
-        let body = format!("you asked for {}", req.path);
-        write!(s, "HTTP/1.1 200 OK\r\ncontent-length: {}\r\n\r\n{body}", body.len()).unwrap();
-        wasio_tests::finish(s);
-    });
-    let out = ok(wasmtime(&["-Shttp"], &wasm, &[&format!("http://{addr}/page")]), "wasmtime run");
-    assert_eq!(out, "status 200\nyou asked for /page");
+    let (_dir, wasms) = generate_and_build("http-client", "hello-client");
+    for wasm in wasms {
+        let addr = host_server(|mut s| {
+            let req = read_request(&mut s).unwrap();
+            let body = format!("you asked for {}", req.path);
+            write!(s, "HTTP/1.1 200 OK\r\ncontent-length: {}\r\n\r\n{body}", body.len()).unwrap();
+            wasio_tests::finish(s);
+        });
+        let out = ok(wasmtime(&["-Shttp"], &wasm, &[&format!("http://{addr}/page")]), "wasmtime run");
+        assert_eq!(out, "status 200\nyou asked for /page", "{}", wasm.display());
+    }
 }
 
 #[test]
 fn tcp_server_template() {
-    let (_dir, wasm) = generate_and_build("tcp-server", "echo-server");
-    let addr = wasio_tests::free_addr();
-    let _server = Served::run_listening(&wasm, &["-Sinherit-network"], &[&addr.to_string()], addr);
-    let mut s = std::net::TcpStream::connect(addr).unwrap();
-    s.write_all(b"hello template").unwrap();
-    s.shutdown(std::net::Shutdown::Write).unwrap();
-    let mut back = Vec::new();
-    s.read_to_end(&mut back).unwrap();
-    assert_eq!(back, b"hello template");
+    let (_dir, wasms) = generate_and_build("tcp-server", "echo-server");
+    for wasm in wasms {
+        let addr = wasio_tests::free_addr();
+        let _server = Served::run_listening(&wasm, &["-Sinherit-network"], &[&addr.to_string()], addr);
+        let mut s = std::net::TcpStream::connect(addr).unwrap();
+        s.write_all(b"hello template").unwrap();
+        s.shutdown(std::net::Shutdown::Write).unwrap();
+        let mut back = Vec::new();
+        s.read_to_end(&mut back).unwrap();
+        assert_eq!(back, b"hello template", "{}", wasm.display());
+    }
 }
