@@ -181,8 +181,10 @@ async fn a_client_disconnect_mid_body_stops_the_guest_producer() {
         let mut got = 0;
         let mut buf = vec![0u8; 64 * 1024];
         while got < 256 * 1024 {
-            let n = s.read(&mut buf).await.unwrap();
-            assert!(n > 0);
+            let n = s.read(&mut buf).await.unwrap_or_else(|e| {
+                panic!("{b:?}: reading /forever after {got} bytes: {e}; guest stderr: {}", log.lock().unwrap())
+            });
+            assert!(n > 0, "{b:?}: /forever ended after {got} bytes; guest stderr: {}", log.lock().unwrap());
             got += n;
         }
         drop(s); // the client goes away mid-body
@@ -475,6 +477,51 @@ async fn echo_of_100_mib_with_trailers_on_the_embedded_host() -> anyhow::Result<
         }),
     )
     .await???;
+    assert_eq!(body.len(), data.len(), "echoed length");
+    assert!(body == data, "echoed bytes differ");
+    assert_eq!(got_trailers, Some(trailers), "echoed trailers");
+    wasio_tests::assert_no_leaks(&mut store, baseline).await
+}
+
+/// The same echo on WASI 0.2 (the `p2` build under the embedded host's
+/// `wasi:http/incoming-handler@0.2`): the body moves host to host by
+/// `splice`, trailers included, and the instance releases every handle.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn p2_echo_of_32_mib_with_trailers_on_the_embedded_host() -> anyhow::Result<()> {
+    use http_body::Frame;
+    use http_body_util::{BodyExt, StreamBody};
+    use wasio_tests::Backend;
+    use wasmtime_wasi_http::WasiHttpView;
+    use wasmtime_wasi_http::p2::bindings::{Proxy, http::types::Scheme};
+
+    const CHUNK: usize = 1 << 20;
+    let data = bytes::Bytes::from(random_bytes(32 * CHUNK, 43));
+    let mut trailers = http::HeaderMap::new();
+    trailers.insert("x-checksum", "def456".parse()?);
+    let chunks = data.clone();
+    let frames = (0..32)
+        .map(move |i| Ok::<_, std::convert::Infallible>(Frame::data(chunks.slice(i * CHUNK..(i + 1) * CHUNK))))
+        .chain(std::iter::once(Ok(Frame::trailers(trailers.clone()))));
+    let req = http::Request::post("http://localhost/").body(StreamBody::new(futures::stream::iter(frames)))?;
+
+    let mut store = wasio_tests::store(wasmtime_wasi::WasiCtxBuilder::new());
+    let proxy =
+        Proxy::instantiate_async(&mut store, &Backend::P2.component("http-echo")?, &wasio_tests::linker()?).await?;
+    let baseline = store.data_mut().table_len();
+    let (sender, receiver) = tokio::sync::oneshot::channel();
+    let req = store.data_mut().http().new_incoming_request(Scheme::Http, req)?;
+    let out = store.data_mut().http().new_response_outparam(sender)?;
+    // The call returns once the body is sent, so the response is read
+    // meanwhile.
+    let call = tokio::spawn(async move {
+        proxy.wasi_http_incoming_handler().call_handle(&mut store, req, out).await.map(|()| store)
+    });
+    let res = tokio::time::timeout(Duration::from_secs(60), receiver).await??.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    assert_eq!(res.status(), 200);
+    let collected = res.into_body().collect().await.map_err(|e| anyhow::anyhow!("response body: {e:?}"))?;
+    let mut store = call.await??;
+    let got_trailers = collected.trailers().cloned();
+    let body = collected.to_bytes();
     assert_eq!(body.len(), data.len(), "echoed length");
     assert!(body == data, "echoed bytes differ");
     assert_eq!(got_trailers, Some(trailers), "echoed trailers");

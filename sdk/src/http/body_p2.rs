@@ -4,12 +4,13 @@
 
 use super::{Body, Error, TrailersResult};
 use crate::io::stream_p2::{InputReader, OutputWriter};
-use crate::rt::{Registration, register_pollable};
+use crate::rt::{Registration, fired, register_pollable, wait_until};
 use bytes::Bytes;
 use http_body::Frame;
 use std::pin::Pin;
 use std::task::{Context, Poll};
-use wasip2::http::types::{FutureTrailers, IncomingBody, IncomingRequest, IncomingResponse, OutgoingBody};
+use wasip2::http::types::{Fields, FutureTrailers, IncomingBody, IncomingRequest, IncomingResponse, OutgoingBody};
+use wasip2::io::streams::StreamError;
 
 /// What an incoming body belongs to (kept alive until the body is done).
 enum Owner {
@@ -54,6 +55,41 @@ impl Incoming {
             None => InputReader::closed(),
         };
         Incoming { waiting: None, data, trailers: None, body, expected, received: 0, _owner: owner }
+    }
+
+    /// Nothing was read yet, so the data can move host to host.
+    fn untouched(&self) -> bool {
+        self.body.is_some() && self.received == 0
+    }
+
+    /// Moves the data into `out` with `splice` (host to host: no copy
+    /// through the guest, and no guest memory), then gets the trailers.
+    /// `Err` if the data fails, or its length differs from the
+    /// `content-length`.
+    async fn splice_into(&mut self, out: &OutputWriter) -> Result<Option<Fields>, ()> {
+        let (Some(input), Some(output)) = (self.data.stream(), out.stream()) else { return Err(()) };
+        loop {
+            match output.splice(input, u64::MAX) {
+                Ok(0) => {
+                    // Wait for room in the output, then for input.
+                    let room = output.check_write().map_err(|_| ())?;
+                    fired(if room == 0 { output.subscribe() } else { input.subscribe() }).await;
+                }
+                Ok(n) => self.received += n,
+                Err(StreamError::Closed) => break,
+                Err(StreamError::LastOperationFailed(_)) => return Err(()),
+            }
+        }
+        if self.expected.is_some_and(|n| n != self.received) {
+            return Err(());
+        }
+        // The data stream goes before the body may finish.
+        self.data = InputReader::closed();
+        let trailers = IncomingBody::finish(self.body.take().ok_or(())?);
+        match wait_until(|| trailers.subscribe(), || trailers.get()).await {
+            Ok(Ok(fields)) => Ok(fields),
+            _ => Err(()),
+        }
     }
 
     pub(crate) fn poll_frame(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Error>>> {
@@ -106,6 +142,20 @@ impl Incoming {
 }
 
 impl Body {
+    /// This body's incoming side, if it is an incoming body nobody has read
+    /// from yet (a request body is consumed from the host here).
+    fn untouched_incoming(&mut self) -> Option<&mut Incoming> {
+        if let super::Inner::Unread(request, expected) = &mut self.inner
+            && let Some(request) = request.take()
+        {
+            self.inner = super::Inner::Incoming(Incoming::from_request(request, *expected));
+        }
+        match &mut self.inner {
+            super::Inner::Incoming(incoming) if incoming.untouched() => Some(incoming),
+            _ => None,
+        }
+    }
+
     /// The body of a client response, read as it arrives.
     pub(crate) fn response(response: IncomingResponse, headers: &http::HeaderMap) -> Body {
         Body { inner: super::Inner::Incoming(Incoming::from_response(response, super::content_length(headers))) }
@@ -126,6 +176,18 @@ impl Body {
         let mut sending = Sending { writer: OutputWriter::new(stream), outgoing: Some(outgoing) };
         let writer = &mut sending.writer;
         let mut body = self;
+        if let Some(incoming) = body.untouched_incoming() {
+            // An incoming body passed on as it is (an echo, a proxy): host
+            // to host.
+            let spliced = incoming.splice_into(writer).await;
+            drop(body);
+            let ok = spliced.is_ok() && writer.flush("response body").await.is_ok();
+            writer.close();
+            if let (true, Ok(trailers), Some(outgoing)) = (ok, spliced, sending.outgoing.take()) {
+                let _ = OutgoingBody::finish(outgoing, trailers);
+            }
+            return;
+        }
         let mut trailers = None;
         let mut ok = true;
         while let Some(frame) = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame_inner(cx)).await {

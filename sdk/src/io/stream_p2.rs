@@ -49,6 +49,11 @@ impl InputReader {
         InputReader { waiting: None, stream: None }
     }
 
+    /// The stream, unless the reader is at its end.
+    pub(crate) fn stream(&self) -> Option<&InputStream> {
+        self.stream.as_ref()
+    }
+
     /// The next chunk of up to `max` bytes (never empty), or `None` at the
     /// end of the stream.
     pub(crate) fn poll_chunk(
@@ -87,6 +92,11 @@ pub(crate) struct OutputWriter {
 impl OutputWriter {
     pub(crate) fn new(stream: OutputStream) -> OutputWriter {
         OutputWriter { waiting: None, stream: Some(stream), flushing: false }
+    }
+
+    /// The stream, unless [`close`](Self::close) was called.
+    pub(crate) fn stream(&self) -> Option<&OutputStream> {
+        self.stream.as_ref()
     }
 
     /// Whether [`close`](Self::close) was called.

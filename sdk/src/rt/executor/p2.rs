@@ -68,6 +68,25 @@ impl Drop for Registration {
     }
 }
 
+/// Waits until `pollable` fires (or the task is woken for another reason:
+/// callers check again). The pollable is dropped then, or when this future
+/// is dropped.
+pub(crate) async fn fired(pollable: Pollable) {
+    let mut pollable = Some(pollable);
+    let mut waiting: Option<Registration> = None;
+    std::future::poll_fn(|cx| match pollable.take() {
+        Some(p) => {
+            waiting = Some(register_pollable(p, cx.waker()));
+            std::task::Poll::Pending
+        }
+        None => {
+            waiting = None;
+            std::task::Poll::Ready(())
+        }
+    })
+    .await
+}
+
 /// Waits until `op` gives a value: `op` is tried again each time a fresh
 /// pollable from `subscribe` fires. The pollable is dropped when this future
 /// completes or is dropped, before the resource `subscribe` borrows from
