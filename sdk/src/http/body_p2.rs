@@ -4,7 +4,7 @@
 
 use super::{Body, Error, TrailersResult};
 use crate::io::stream_p2::{InputReader, OutputWriter};
-use crate::rt::{Registration, fired, register_pollable, wait_until};
+use crate::rt::{Registration, ready, register_pollable, wait_until};
 use bytes::Bytes;
 use http_body::Frame;
 use std::pin::Pin;
@@ -68,18 +68,19 @@ impl Incoming {
     /// `content-length`.
     async fn splice_into(&mut self, out: &OutputWriter) -> Result<Option<Fields>, ()> {
         let (Some(input), Some(output)) = (self.data.stream(), out.stream()) else { return Err(()) };
+        // One pollable each way for the whole transfer (dropped before the
+        // streams): room in the output, then input, then one `splice`.
+        let (mut room, mut data) = (output.subscribe(), input.subscribe());
         loop {
+            room = ready(room).await;
+            data = ready(data).await;
             match output.splice(input, u64::MAX) {
-                Ok(0) => {
-                    // Wait for room in the output, then for input.
-                    let room = output.check_write().map_err(|_| ())?;
-                    fired(if room == 0 { output.subscribe() } else { input.subscribe() }).await;
-                }
                 Ok(n) => self.received += n,
                 Err(StreamError::Closed) => break,
                 Err(StreamError::LastOperationFailed(_)) => return Err(()),
             }
         }
+        drop((room, data));
         if self.expected.is_some_and(|n| n != self.received) {
             return Err(());
         }

@@ -50,7 +50,7 @@ pub use task::{JoinError, JoinHandle, JoinSet, block_on, spawn, yield_now};
 #[cfg(not(feature = "p2"))]
 use executor::CmTask;
 #[cfg(feature = "p2")]
-pub(crate) use executor::{Registration, fired, register_pollable, wait_until};
+pub(crate) use executor::{Registration, ready, register_pollable, wait_until};
 use std::future::Future;
 #[cfg(not(feature = "p2"))]
 use std::rc::Rc;

@@ -68,10 +68,29 @@ impl Drop for Registration {
     }
 }
 
-/// Waits until `pollable` fires (or the task is woken for another reason:
-/// callers check again). The pollable is dropped then, or when this future
-/// is dropped.
-pub(crate) async fn fired(pollable: Pollable) {
+impl Registration {
+    /// Unregisters, giving the pollable back.
+    fn into_pollable(self) -> Option<Pollable> {
+        let entry = REGISTRY.with(|r| {
+            let mut r = r.borrow_mut();
+            let entry = r.slots.get_mut(self.0).and_then(Option::take);
+            r.free.push(self.0);
+            entry
+        });
+        // The slot is free already.
+        std::mem::forget(self);
+        entry.map(|e| e.pollable)
+    }
+}
+
+/// Waits until `pollable` is ready (or the task is woken for another
+/// reason: callers check again) and gives it back for the next wait. A
+/// ready pollable costs one host call (`ready`) and no `poll`. If this
+/// future is dropped, the pollable is dropped with it.
+pub(crate) async fn ready(pollable: Pollable) -> Pollable {
+    if pollable.ready() {
+        return pollable;
+    }
     let mut pollable = Some(pollable);
     let mut waiting: Option<Registration> = None;
     std::future::poll_fn(|cx| match pollable.take() {
@@ -79,12 +98,10 @@ pub(crate) async fn fired(pollable: Pollable) {
             waiting = Some(register_pollable(p, cx.waker()));
             std::task::Poll::Pending
         }
-        None => {
-            waiting = None;
-            std::task::Poll::Ready(())
-        }
+        None => std::task::Poll::Ready(waiting.take().and_then(Registration::into_pollable)),
     })
     .await
+    .expect("a registered pollable is in the registry until it is taken back")
 }
 
 /// Waits until `op` gives a value: `op` is tried again each time a fresh
