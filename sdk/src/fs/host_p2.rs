@@ -1,6 +1,6 @@
-//! The WASI 0.2 side of `wasio::fs` (feature `p2`): the bindings, and file
-//! streams and directory listings over 0.2's `input-stream`,
-//! `output-stream` and `directory-entry-stream`.
+//! The WASI 0.2 side of `wasio::fs` (feature `p2`): the bindings, file
+//! readers and writers, and directory listings over 0.2's
+//! `directory-entry-stream`.
 //!
 //! WASI 0.2 filesystem calls are synchronous: the call returns once the
 //! host is done, and the instance waits for it, as it would in any 0.2
@@ -131,6 +131,7 @@ impl FileWriter {
     }
     pub(crate) fn poll_write(&mut self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
         match self {
+            FileWriter::At { .. } if buf.is_empty() => Poll::Ready(Ok(0)),
             FileWriter::At { fd, offset, turn, path } => {
                 std::task::ready!(take_turns(turn, cx));
                 let chunk = &buf[..buf.len().min(CHUNK)];
@@ -159,25 +160,32 @@ impl FileWriter {
     }
 }
 
-/// A directory's entries, one host call each.
-pub(crate) struct Entries(Result<Option<DirectoryEntryStream>, Option<ErrorCode>>);
+/// A directory's entries, one host call each (other tasks get a turn
+/// between calls).
+pub(crate) struct Entries {
+    stream: Result<Option<DirectoryEntryStream>, Option<ErrorCode>>,
+    turn: bool,
+}
 
 impl Entries {
     pub(crate) fn new(dir: &Descriptor) -> Entries {
-        Entries(dir.read_directory().map(Some).map_err(Some))
+        Entries { stream: dir.read_directory().map(Some).map_err(Some), turn: false }
     }
 
     /// The next entry; an error ends the listing.
-    pub(crate) fn poll_next(&mut self, _cx: &mut Context<'_>) -> Poll<Option<Result<DirectoryEntry, ErrorCode>>> {
-        Poll::Ready(match &mut self.0 {
+    pub(crate) fn poll_next(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<DirectoryEntry, ErrorCode>>> {
+        if matches!(self.stream, Ok(Some(_))) {
+            std::task::ready!(take_turns(&mut self.turn, cx));
+        }
+        Poll::Ready(match &mut self.stream {
             Ok(Some(stream)) => match stream.read_directory_entry() {
                 Ok(Some(entry)) => Some(Ok(entry)),
                 Ok(None) => {
-                    self.0 = Ok(None);
+                    self.stream = Ok(None);
                     None
                 }
                 Err(e) => {
-                    self.0 = Ok(None);
+                    self.stream = Ok(None);
                     Some(Err(e))
                 }
             },
