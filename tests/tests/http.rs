@@ -437,26 +437,40 @@ async fn a_dropped_response_body_releases_the_guests_handles_on_the_embedded_hos
     wasio_tests::assert_no_leaks(&mut store, baseline).await
 }
 
+/// A streaming `POST` of `mib` MiB of seeded random bytes in 1 MiB frames,
+/// then `trailers`; returns the request and the bytes it carries.
+fn streamed_post(
+    mib: usize,
+    seed: u64,
+    trailers: &http::HeaderMap,
+) -> anyhow::Result<(
+    http::Request<impl http_body::Body<Data = bytes::Bytes, Error = std::convert::Infallible> + use<>>,
+    bytes::Bytes,
+)> {
+    use http_body::Frame;
+    const CHUNK: usize = 1 << 20;
+    let data = bytes::Bytes::from(random_bytes(mib * CHUNK, seed));
+    let (chunks, trailers) = (data.clone(), trailers.clone());
+    let frames = (0..mib)
+        .map(move |i| Ok::<_, std::convert::Infallible>(Frame::data(chunks.slice(i * CHUNK..(i + 1) * CHUNK))))
+        .chain(std::iter::once(Ok(Frame::trailers(trailers))));
+    let body = http_body_util::StreamBody::new(futures::stream::iter(frames));
+    Ok((http::Request::post("http://localhost/echo").body(body)?, data))
+}
+
 /// `wasmtime serve` does not put response trailers on the wire, so the
 /// trailer half of the echo is checked on the embedded host: a 100 MiB
 /// request body with trailers goes through `http-echo` and comes back byte
 /// for byte, trailers included.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn echo_of_100_mib_with_trailers_on_the_embedded_host() -> anyhow::Result<()> {
-    use http_body::Frame;
-    use http_body_util::{BodyExt, StreamBody};
+    use http_body_util::BodyExt;
     use wasmtime_wasi_http::p3::{Request, bindings::Service};
 
-    const CHUNK: usize = 1 << 20;
-    let data = bytes::Bytes::from(random_bytes(100 * CHUNK, 42));
     let mut trailers = http::HeaderMap::new();
     trailers.insert("x-checksum", "abc123".parse()?);
     trailers.insert("x-count", "100".parse()?);
-    let chunks = data.clone();
-    let frames = (0..100)
-        .map(move |i| Ok::<_, std::convert::Infallible>(Frame::data(chunks.slice(i * CHUNK..(i + 1) * CHUNK))))
-        .chain(std::iter::once(Ok(Frame::trailers(trailers.clone()))));
-    let req = http::Request::post("http://localhost/echo").body(StreamBody::new(futures::stream::iter(frames)))?;
+    let (req, data) = streamed_post(100, 42, &trailers)?;
 
     let mut store = wasio_tests::store(wasmtime_wasi::WasiCtxBuilder::new());
     let (component, linker) = (wasio_tests::component("http-echo")?, wasio_tests::linker()?);
@@ -488,21 +502,14 @@ async fn echo_of_100_mib_with_trailers_on_the_embedded_host() -> anyhow::Result<
 /// `splice`, trailers included, and the instance releases every handle.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn p2_echo_of_32_mib_with_trailers_on_the_embedded_host() -> anyhow::Result<()> {
-    use http_body::Frame;
-    use http_body_util::{BodyExt, StreamBody};
+    use http_body_util::BodyExt;
     use wasio_tests::Backend;
     use wasmtime_wasi_http::WasiHttpView;
     use wasmtime_wasi_http::p2::bindings::{Proxy, http::types::Scheme};
 
-    const CHUNK: usize = 1 << 20;
-    let data = bytes::Bytes::from(random_bytes(32 * CHUNK, 43));
     let mut trailers = http::HeaderMap::new();
     trailers.insert("x-checksum", "def456".parse()?);
-    let chunks = data.clone();
-    let frames = (0..32)
-        .map(move |i| Ok::<_, std::convert::Infallible>(Frame::data(chunks.slice(i * CHUNK..(i + 1) * CHUNK))))
-        .chain(std::iter::once(Ok(Frame::trailers(trailers.clone()))));
-    let req = http::Request::post("http://localhost/").body(StreamBody::new(futures::stream::iter(frames)))?;
+    let (req, data) = streamed_post(32, 43, &trailers)?;
 
     let mut store = wasio_tests::store(wasmtime_wasi::WasiCtxBuilder::new());
     let proxy =
