@@ -137,6 +137,29 @@ macro_rules! bindgen {
     };
 }
 
+/// The WIT name of a generated variant or enum case, from its Debug form:
+/// `ErrorCode::ConnectionRefused(..)` → `connection-refused`.
+pub(crate) fn wit_case_name(value: &dyn std::fmt::Debug) -> String {
+    let dbg = format!("{value:?}");
+    let name = dbg.split(['(', ' ', '{']).next().unwrap_or(&dbg);
+    let name = name.rsplit("::").next().unwrap_or(name);
+    let mut out = String::new();
+    let mut prev_upper = false;
+    for (i, ch) in name.chars().enumerate() {
+        if ch.is_uppercase() {
+            if i > 0 && !prev_upper {
+                out.push('-');
+            }
+            out.extend(ch.to_lowercase());
+            prev_upper = true;
+        } else {
+            out.push(ch);
+            prev_upper = false;
+        }
+    }
+    out
+}
+
 #[doc(hidden)]
 pub mod __private {
     pub use crate::io::flush_stdio;

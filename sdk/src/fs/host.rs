@@ -46,22 +46,7 @@ pub(crate) fn message(code: &ErrorCode) -> Option<&str> {
 
 /// The WIT name of an error code, e.g. `no-entry`.
 pub(crate) fn code_name(code: &ErrorCode) -> String {
-    // The variant's name from its Debug form, CamelCase → kebab-case.
-    let dbg = format!("{code:?}");
-    let name = dbg.split(['(', ' ']).next().unwrap_or(&dbg);
-    let name = name.rsplit("::").next().unwrap_or(name);
-    let mut out = String::new();
-    for (i, ch) in name.chars().enumerate() {
-        if ch.is_uppercase() {
-            if i > 0 {
-                out.push('-');
-            }
-            out.extend(ch.to_lowercase());
-        } else {
-            out.push(ch);
-        }
-    }
-    out
+    crate::wit_case_name(code)
 }
 
 fn done_future(fut: FutureReader<Result<(), ErrorCode>>, op: &'static str, path: &str) -> DoneFut {

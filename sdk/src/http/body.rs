@@ -100,14 +100,9 @@ impl Incoming {
                 return Poll::Ready(Some(Ok(Frame::data(Bytes::from(buf).slice(pos..)))));
             }
             inc.data_done = true;
-            if let Some(n) = inc.expected
-                && n != inc.received
-            {
+            if let Some(e) = length_mismatch(inc.expected, inc.received) {
                 inc.trailers = None;
-                return Poll::Ready(Some(Err(Error::msg(format!(
-                    "body ended after {} of the {n} bytes its content-length announced",
-                    inc.received
-                )))));
+                return Poll::Ready(Some(Err(e)));
             }
         }
         let Some(trailers) = inc.trailers.as_mut() else { return Poll::Ready(None) };
@@ -139,6 +134,14 @@ impl Incoming {
 }
 
 /// The `content-length` a head announces, if valid.
+/// The error for a body that ended after `received` bytes when its
+/// `content-length` announced `expected`; `None` if they agree.
+fn length_mismatch(expected: Option<u64>, received: u64) -> Option<Error> {
+    expected
+        .filter(|n| *n != received)
+        .map(|n| Error::msg(format!("body ended after {received} of the {n} bytes its content-length announced")))
+}
+
 fn content_length(headers: &HeaderMap) -> Option<u64> {
     headers.get(http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok())
 }

@@ -81,7 +81,7 @@ impl Incoming {
             }
         }
         drop((room, data));
-        if self.expected.is_some_and(|n| n != self.received) {
+        if super::length_mismatch(self.expected, self.received).is_some() {
             return Err(());
         }
         // The data stream goes before the body may finish.
@@ -108,14 +108,9 @@ impl Incoming {
                     return Poll::Ready(Some(Ok(Frame::data(Bytes::from(chunk)))));
                 }
                 Poll::Ready(Ok(None)) => {
-                    if let Some(n) = self.expected
-                        && n != self.received
-                    {
+                    if let Some(e) = super::length_mismatch(self.expected, self.received) {
                         self.body = None;
-                        return Poll::Ready(Some(Err(Error::msg(format!(
-                            "body ended after {} of the {n} bytes its content-length announced",
-                            self.received
-                        )))));
+                        return Poll::Ready(Some(Err(e)));
                     }
                     // The data stream is done (dropped): the body may finish.
                     self.trailers = self.body.take().map(IncomingBody::finish);

@@ -82,24 +82,7 @@ impl Error {
 
 /// `ErrorCode::ConnectionRefused` → `connection-refused`.
 fn code_name(code: &ErrorCode) -> String {
-    let dbg = format!("{code:?}");
-    let name = dbg.split(['(', ' ', '{']).next().unwrap_or(&dbg);
-    let name = name.rsplit("::").next().unwrap_or(name);
-    let mut out = String::new();
-    let mut prev_upper = false;
-    for (i, ch) in name.chars().enumerate() {
-        if ch.is_uppercase() {
-            if i > 0 && !prev_upper {
-                out.push('-');
-            }
-            out.extend(ch.to_lowercase());
-            prev_upper = true;
-        } else {
-            out.push(ch);
-            prev_upper = false;
-        }
-    }
-    out
+    crate::wit_case_name(code)
 }
 
 impl fmt::Debug for Error {

@@ -201,6 +201,17 @@ impl<T: ToSocketAddrs + ?Sized> ToSocketAddrs for &T {
     }
 }
 
+/// The first address `target` resolves to (`InvalidInput` if none), for
+/// calls that take one address, such as `send_to`.
+pub(crate) async fn first_addr(target: impl ToSocketAddrs, what: &str) -> io::Result<SocketAddr> {
+    target
+        .to_socket_addrs()
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, format!("{what}: no address to send to")))
+}
+
 /// Tries `f` on each address in turn; returns the first success or the
 /// last error.
 pub(crate) async fn each_addr<T, F: AsyncFnMut(SocketAddr) -> io::Result<T>>(

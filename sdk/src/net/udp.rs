@@ -1,6 +1,6 @@
 //! UDP: `UdpSocket`.
 
-use super::addr::{ToSocketAddrs, each_addr, family, from_wasi, to_wasi};
+use super::addr::{ToSocketAddrs, each_addr, family, first_addr, from_wasi, to_wasi};
 use super::error::net_err;
 use crate::bindings::wasi::sockets::types::UdpSocket as WasiUdp;
 use std::io;
@@ -72,12 +72,7 @@ impl UdpSocket {
     /// # Ok(()) }
     /// ```
     pub async fn send_to(&self, buf: &[u8], target: impl ToSocketAddrs) -> io::Result<usize> {
-        let addr = target
-            .to_socket_addrs()
-            .await?
-            .into_iter()
-            .next()
-            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "send_to: no address to send to"))?;
+        let addr = first_addr(target, "send_to").await?;
         self.socket
             .send(buf.to_vec(), Some(to_wasi(addr)))
             .await

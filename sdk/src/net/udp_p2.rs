@@ -1,7 +1,7 @@
 //! UDP on WASI 0.2 (feature `p2`): the same `UdpSocket`, over
 //! `wasi:sockets/udp@0.2` and its datagram streams.
 
-use super::addr::{ToSocketAddrs, each_addr, family, from_wasi, network, to_wasi, until_ready};
+use super::addr::{ToSocketAddrs, each_addr, family, first_addr, from_wasi, network, to_wasi, until_ready};
 use super::error::net_err;
 use crate::rt::{Registration, register_pollable};
 use std::cell::RefCell;
@@ -137,12 +137,7 @@ impl UdpSocket {
     /// # Ok(()) }
     /// ```
     pub async fn send_to(&self, buf: &[u8], target: impl ToSocketAddrs) -> io::Result<usize> {
-        let addr = target
-            .to_socket_addrs()
-            .await?
-            .into_iter()
-            .next()
-            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "send_to: no address to send to"))?;
+        let addr = first_addr(target, "send_to").await?;
         self.send_datagram(buf, Some(addr), &format!("udp send to {addr}")).await
     }
 
