@@ -146,11 +146,11 @@ pub(crate) fn wit_case_name(value: &dyn std::fmt::Debug) -> String {
     let mut out = String::new();
     let mut prev_upper = false;
     for (i, ch) in name.chars().enumerate() {
-        if ch.is_uppercase() {
+        if ch.is_ascii_uppercase() {
             if i > 0 && !prev_upper {
                 out.push('-');
             }
-            out.extend(ch.to_lowercase());
+            out.push(ch.to_ascii_lowercase());
             prev_upper = true;
         } else {
             out.push(ch);

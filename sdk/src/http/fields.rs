@@ -10,11 +10,28 @@ use wasip2::http::types::Fields;
 /// Converts headers to WASI fields; a header the host refuses (forbidden or
 /// invalid) is an `Err`.
 pub(crate) fn to_fields(map: &HeaderMap) -> Result<Fields, Error> {
-    let fields = Fields::new();
-    for (name, value) in map {
-        fields.append(name.as_str(), value.as_bytes()).map_err(|e| Error::header(e, name.as_str()))?;
+    fields_with(map, None)
+}
+
+/// `map`'s headers and then `extra` as WASI fields, in one host call
+/// (`fields.from-list`) whatever their number. A header the host refuses is
+/// an `Err` naming it.
+pub(crate) fn fields_with(map: &HeaderMap, extra: Option<(&str, &[u8])>) -> Result<Fields, Error> {
+    if map.is_empty() && extra.is_none() {
+        return Ok(Fields::new());
     }
-    Ok(fields)
+    let mut entries = Vec::with_capacity(map.len() + usize::from(extra.is_some()));
+    entries.extend(map.iter().map(|(name, value)| (name.as_str().to_owned(), value.as_bytes().to_vec())));
+    entries.extend(extra.map(|(name, value)| (name.to_owned(), value.to_vec())));
+    Fields::from_list(&entries).or_else(|e| {
+        // The host names no header in its refusal: find it by adding them
+        // one at a time (only on this error path).
+        let fields = Fields::new();
+        for (name, value) in &entries {
+            fields.append(name, value).map_err(|e| Error::header(e, name))?;
+        }
+        Err(Error::msg(format!("invalid header set: {e:?}")))
+    })
 }
 
 /// Converts WASI fields to headers.
@@ -34,7 +51,7 @@ pub(crate) fn from_fields(fields: &Fields) -> Result<HeaderMap, Error> {
 
 #[cfg(test)]
 mod tests {
-    use super::{from_fields, to_fields};
+    use super::{fields_with, from_fields, to_fields};
     use crate::bindings::wasi::http::types::Fields;
     use http::{HeaderMap, HeaderName, HeaderValue};
     use proptest::prelude::*;
@@ -77,6 +94,27 @@ mod tests {
                 Ok(())
             })
             .unwrap();
+    }
+
+    /// The extra field comes after the map's, repeated names keep their
+    /// order, and a refused extra is an `Err` naming it.
+    #[wasio::test]
+    async fn fields_with_adds_the_extra_field_last() {
+        let mut map = HeaderMap::new();
+        map.append("x-a", HeaderValue::from_static("1"));
+        map.append("x-a", HeaderValue::from_static("2"));
+        let fields = fields_with(&map, Some(("content-length", b"13"))).unwrap();
+        assert_eq!(
+            fields.copy_all(),
+            [
+                ("x-a".to_string(), b"1".to_vec()),
+                ("x-a".to_string(), b"2".to_vec()),
+                ("content-length".to_string(), b"13".to_vec())
+            ]
+        );
+        assert!(fields_with(&HeaderMap::new(), None).unwrap().copy_all().is_empty());
+        let err = fields_with(&map, Some(("connection", b"close"))).err().expect("connection is refused");
+        assert!(err.to_string().contains("\"connection\""), "{err}");
     }
 
     /// Arbitrary bytes appended to host `fields`: the host accepts or

@@ -2,7 +2,7 @@
 
 use super::body::Body;
 use super::error::Error;
-use super::fields::{from_fields, to_fields};
+use super::fields::{fields_with, from_fields};
 #[cfg(not(feature = "p2"))]
 use crate::bindings::wasi::http::types::{ErrorCode, Request as WasiRequest, Response as WasiResponse};
 #[cfg(not(feature = "p2"))]
@@ -207,23 +207,20 @@ fn response_to_wasi(resp: Response<Body>) -> Result<WasiResponse, Error> {
 
 /// A response's header fields (the same on WASI 0.3 and 0.2). A body held
 /// in memory has a known length: say so, and the host sends
-/// `content-length` instead of chunked encoding. (Straight into the fields:
-/// cheaper than a round through the `HeaderMap`.)
+/// `content-length` instead of chunked encoding. One host call for all of
+/// them.
 pub(super) fn response_fields(parts: &http::response::Parts, body: &Body) -> Result<Fields, Error> {
-    let fields = to_fields(&parts.headers)?;
     let bodyless = parts.status.is_informational()
         || parts.status == StatusCode::NO_CONTENT
         || parts.status == StatusCode::NOT_MODIFIED;
-    if !bodyless
-        && !parts.headers.contains_key(http::header::CONTENT_LENGTH)
-        && let Some(len) = http_body::Body::size_hint(body).exact()
-    {
-        let mut digits = [0u8; 20];
-        fields
-            .append("content-length", format_u64(len, &mut digits))
-            .map_err(|e| Error::msg(format!("invalid header \"content-length\": {e:?}")))?;
-    }
-    Ok(fields)
+    let mut digits = [0u8; 20];
+    let length = match http_body::Body::size_hint(body).exact() {
+        Some(len) if !bodyless && !parts.headers.contains_key(http::header::CONTENT_LENGTH) => {
+            Some(("content-length", format_u64(len, &mut digits)))
+        }
+        _ => None,
+    };
+    fields_with(&parts.headers, length)
 }
 
 /// `n` in decimal, written into the end of `buf`.
