@@ -25,6 +25,14 @@ def med(who, what):
     return statistics.median(values) if values else None
 
 
+def paired(a, b, what):
+    """The median of per-round a/b ratios (the rows come in round order)."""
+    xs = [num(n) for w, k, n in rows if w == a and k == what]
+    ys = [num(n) for w, k, n in rows if w == b and k == what]
+    rs = [x / y for x, y in zip(xs, ys) if y]
+    return f"{statistics.median(rs):.2f}×" if rs else "n/a"
+
+
 def fmt(v, digits):
     return "n/a" if v is None else f"{v:.{digits}f}"
 
@@ -67,10 +75,19 @@ def row(label, w, r, t, digits=0):
 
 
 row("HTTP hello requests/s (`wasmtime serve`, wrk 32 connections)", med("wasio", "rps"), med("raw", "rps"), med("wstd", "rps"))
+lines.append(
+    f"| HTTP hello requests/s, median of the per-round ratios | | | | {paired('wasio', 'raw', 'rps')} | {paired('wasio', 'wstd', 'rps')} |"
+)
 for q in ("p50", "p99"):
     row(f"HTTP hello latency {q} (ms)", med("wasio", q), med("raw", q), med("wstd", q), 2)
 w, r = med("wasio", "http_fuel_per_request"), med("raw", "http_fuel_per_request")
 lines.append(f"| HTTP hello guest instructions per request (fuel) | {fmt(w, 0)} | {fmt(r, 0)} | n/a | {ratio(w, r)} | n/a |")
+row(
+    "HTTP hello CPU instructions per request, host and guest (callgrind, 1 connection)",
+    med("wasio", "cpu_instructions_per_request"),
+    med("raw", "cpu_instructions_per_request"),
+    med("wstd", "cpu_instructions_per_request"),
+)
 row("HTTP echo of 64 MiB (MB/s)", med("wasio", "echo_mbps"), med("raw", "echo_mbps"), med("wstd", "echo_mbps"))
 row("TCP echo throughput, 8 connections × 32 MiB (MB/s)", med("wasio", "mbps"), med("raw", "mbps"), med("wstd", "mbps"))
 row("TCP connections/s (connect, 1-byte echo, close; 8 workers)", med("wasio", "cps"), med("raw", "cps"), med("wstd", "cps"))
@@ -89,6 +106,26 @@ row("cold build of hello, empty target dir (s)", med("wasio", "cold_build_s"), m
 
 lines += [
     "",
+    "The raw `wasip3` hello handler looks at nothing of the request. `raw-head` is",
+    "the same handler reading the whole request head (method, scheme, authority,",
+    "path, headers: the seven host calls an `http::Request` needs) and sending",
+    "`content-length`, as wasio's does: the cost of the `http` types on the host.",
+    "",
+    "| benchmark | wasio | raw-head | wasio / raw-head | raw-head / raw |",
+    "| --- | --- | --- | --- | --- |",
+]
+for what, label, digits in [
+    ("rps", "HTTP hello requests/s", 0),
+    ("cpu_instructions_per_request", "HTTP hello CPU instructions per request (callgrind)", 0),
+    ("http_fuel_per_request", "HTTP hello guest instructions per request (fuel)", 0),
+    ("size_http", "`.wasm` size, HTTP hello (bytes)", 0),
+]:
+    a, h, r = med("wasio", what), med("raw-head", what), med("raw", what)
+    lines.append(f"| {label} | {fmt(a, digits)} | {fmt(h, digits)} | {ratio(a, h)} | {ratio(h, r)} |")
+lines.append(f"| HTTP hello requests/s, median of the per-round ratios | | | {paired('wasio', 'raw-head', 'rps')} | {paired('raw-head', 'raw', 'rps')} |")
+
+lines += [
+    "",
     "WASI 0.2 builds: the same handlers built with wasio's `p2` feature, against",
     "wstd 0.6 (a WASI 0.2 library), in the same run.",
     "",
@@ -100,12 +137,14 @@ for what, label, digits in [
     ("p50", "HTTP hello latency p50 (ms)", 2),
     ("p99", "HTTP hello latency p99 (ms)", 2),
     ("http_fuel_per_request", "HTTP hello guest instructions per request, fresh instance (fuel)", 0),
+    ("cpu_instructions_per_request", "HTTP hello CPU instructions per request, host and guest (callgrind)", 0),
     ("echo_mbps", "HTTP echo of 64 MiB (MB/s)", 0),
     ("size_http", "`.wasm` size, HTTP hello (bytes)", 0),
     ("size_echo", "`.wasm` size, HTTP echo (bytes)", 0),
 ]:
     a, b = med("wasio-p2", what), med("wstd", what)
     lines.append(f"| {label} | {fmt(a, digits)} | {fmt(b, digits)} | {ratio(a, b)} |")
+lines.append(f"| HTTP hello requests/s, median of the per-round ratios | | | {paired('wasio-p2', 'wstd', 'rps')} |")
 
 lines += [
     "",
