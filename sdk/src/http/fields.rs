@@ -113,7 +113,7 @@ mod tests {
             ]
         );
         assert!(fields_with(&HeaderMap::new(), None).unwrap().copy_all().is_empty());
-        let err = fields_with(&map, Some(("connection", b"close"))).err().expect("connection is refused");
+        let err = fields_with(&map, Some(("connection", b"close"))).expect_err("connection is refused");
         assert!(err.to_string().contains("\"connection\""), "{err}");
     }
 
