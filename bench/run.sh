@@ -54,16 +54,26 @@ for round in $(seq "$ROUNDS"); do
     done
 done
 
+# The HTTP hello component of each contender. `raw-head` is the raw handler
+# that also reads the whole request head and sends `content-length`, the
+# host work wasio does for an `http::Request`.
+hello_wasm() {
+    case "$1" in
+        wasio-p2) echo "$W2/bench_http_wasio.wasm" ;;
+        raw-head) echo "$W/bench_http_raw_head.wasm" ;;
+        *) echo "$W/bench_http_$1.wasm" ;;
+    esac
+}
+
 # HTTP hello: guest instructions per request through `wasi:http/handler`
 # (repeatable; wstd is a WASI 0.2 component and has no such export).
-for who in wasio raw; do
-    "$EXEC_FUEL" http "$W/bench_http_$who.wasm" 5000 | sed "s/^/$who /" >> "$OUT"
+for who in wasio raw raw-head; do
+    "$EXEC_FUEL" http "$(hello_wasm "$who")" 5000 | sed "s/^/$who /" >> "$OUT"
 done
-"$EXEC_FUEL" http "$W/bench_http_raw_head.wasm" 5000 | sed "s/^/raw-head /" >> "$OUT"
 # The same for the WASI 0.2 handlers (one fresh instance per request, as
 # `wasmtime serve` does for 0.2 components).
-FRESH=1 "$EXEC_FUEL" http-p2 "$W2/bench_http_wasio.wasm" 1000 | sed "s/^/wasio-p2 /" >> "$OUT"
-FRESH=1 "$EXEC_FUEL" http-p2 "$W/bench_http_wstd.wasm" 1000 | sed "s/^/wstd /" >> "$OUT"
+FRESH=1 "$EXEC_FUEL" http-p2 "$(hello_wasm wasio-p2)" 1000 | sed "s/^/wasio-p2 /" >> "$OUT"
+FRESH=1 "$EXEC_FUEL" http-p2 "$(hello_wasm wstd)" 1000 | sed "s/^/wstd /" >> "$OUT"
 
 # Files: 256 MiB written and read (wstd 0.6 has no filesystem API). On
 # WASI 0.2 the baseline is std::fs (wasi-libc).
@@ -102,15 +112,6 @@ done
 # (shorter) alternating rounds as the others, since single runs on a small
 # shared machine move by ±10%; the report also gives the median of the
 # per-round wasio/raw ratios (paired runs, a few seconds apart).
-# `raw-head` is the raw handler that also reads the whole request head and
-# sends `content-length`, the host work wasio does for an `http::Request`.
-hello_wasm() {
-    case "$1" in
-        wasio-p2) echo "$W2/bench_http_wasio.wasm" ;;
-        raw-head) echo "$W/bench_http_raw_head.wasm" ;;
-        *) echo "$W/bench_http_$1.wasm" ;;
-    esac
-}
 for round in $(seq $((ROUNDS * 2))); do
     for who in wasio raw raw-head wstd wasio-p2; do
         hello_wasm="$(hello_wasm "$who")"
