@@ -575,6 +575,44 @@ pub fn run_cli_in(
     out
 }
 
+/// [`run_cli_in`] with no stdin, killed if it runs over `limit`: then it
+/// panics naming the backend, the program and its arguments.
+pub fn run_cli_within(
+    backend: Backend,
+    example: &str,
+    flags: &[&str],
+    args: &[&str],
+    limit: Duration,
+) -> std::process::Output {
+    let child = std::process::Command::new(wasmtime_cli())
+        .arg("run")
+        .args(flags)
+        .arg(backend.wasm(example))
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawning the wasmtime CLI (set $WASMTIME or put wasmtime on PATH)");
+    let pid = child.id();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    match rx.recv_timeout(limit) {
+        Ok(out) => out.unwrap(),
+        Err(_) => {
+            let _ = std::process::Command::new("kill").arg("-9").arg(pid.to_string()).status();
+            let out = rx.recv().unwrap().unwrap();
+            panic!(
+                "{backend:?} backend: `{example} {}` hung (killed after {limit:?}); stdout: {:?}",
+                args.join(" "),
+                String::from_utf8_lossy(&out.stdout)
+            );
+        }
+    }
+}
+
 /// Deterministic pseudo-random bytes (xorshift), so failures reproduce.
 pub fn random_bytes(len: usize, mut seed: u64) -> Vec<u8> {
     let mut v = Vec::with_capacity(len);

@@ -235,34 +235,106 @@ fn a_slow_reader_keeps_guest_memory_bounded() {
     }
 }
 
+/// A host peer that accepts connections and never reads from them, with a
+/// receive buffer of 4 KiB (set before `listen`, so every accepted socket
+/// has it), whatever the kernel's defaults: a 64 MiB write can never
+/// complete. A connection to `control` closes every held connection (the
+/// unread data makes that a reset, which fails the guest's host writes),
+/// then closes itself. Both listeners stay open for later runs.
+struct HoldingPeer {
+    addr: String,
+    control: String,
+}
+
+impl HoldingPeer {
+    fn start() -> HoldingPeer {
+        let sock = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+        sock.set_recv_buffer_size(4096).unwrap();
+        sock.bind(&"127.0.0.1:0".parse::<SocketAddr>().unwrap().into()).unwrap();
+        sock.listen(1024).unwrap();
+        let data: TcpListener = sock.into();
+        let control = TcpListener::bind("127.0.0.1:0").unwrap();
+        let peer = HoldingPeer {
+            addr: data.local_addr().unwrap().to_string(),
+            control: control.local_addr().unwrap().to_string(),
+        };
+        data.set_nonblocking(true).unwrap();
+        std::thread::spawn(move || {
+            let mut held = Vec::new();
+            for c in control.incoming() {
+                // Every connection the guest made before this one is queued.
+                while let Ok((s, _)) = data.accept() {
+                    held.push(s);
+                }
+                held.clear();
+                drop(c);
+            }
+        });
+        peer
+    }
+}
+
+/// Runs `net_probe args` on the embedded host with the network on; the
+/// guest's stdout and the host's handle count after it returned, compared
+/// with before. Fails naming `what` and the backend if it takes over 60 s.
+async fn probe_embedded(b: Backend, args: &[&str], what: &str) -> String {
+    let stdout = wasmtime_wasi::p2::pipe::MemoryOutputPipe::new(usize::MAX);
+    let mut ctx = WasiCtxBuilder::new();
+    ctx.inherit_network().allow_tcp(true).inherit_stderr().arg("net_probe").args(args).stdout(stdout.clone());
+    let mut store = store(ctx);
+    let (baseline, status) = tokio::time::timeout(Duration::from_secs(60), run_command(&mut store, b, "net_probe"))
+        .await
+        .unwrap_or_else(|_| {
+            panic!(
+                "{b:?} backend: {what} hung (no exit within 60 s); stdout so far: {:?}",
+                String::from_utf8_lossy(&stdout.contents())
+            )
+        })
+        .unwrap();
+    let out = String::from_utf8_lossy(&stdout.contents()).into_owned();
+    assert_eq!(status, Ok(()), "{b:?} backend: {what}: {out}");
+    wasio_tests::assert_no_leaks(&mut store, baseline).await.unwrap_or_else(|e| panic!("{b:?} backend: {what}: {e}"));
+    out
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dropped_accepts_connects_reads_and_writes_release_their_handles() {
-    // A host server that accepts and then neither reads nor writes.
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap().to_string();
-    std::thread::spawn(move || {
-        let mut held = Vec::new();
-        for s in listener.incoming() {
-            held.push(s);
-        }
-    });
+    let peer = HoldingPeer::start();
     for (b, n) in BACKENDS.into_iter().flat_map(|b| ["0", "1", "20"].map(|n| (b, n))) {
-        let stdout = wasmtime_wasi::p2::pipe::MemoryOutputPipe::new(usize::MAX);
-        let mut ctx = WasiCtxBuilder::new();
-        ctx.inherit_network()
-            .allow_tcp(true)
-            .inherit_stderr()
-            .arg("net_probe")
-            .args(&["drop_inflight", &addr, n])
-            .stdout(stdout.clone());
-        let mut store = store(ctx);
-        let (baseline, status) =
-            tokio::time::timeout(Duration::from_secs(120), run_command(&mut store, b, "net_probe"))
-                .await
-                .unwrap()
-                .unwrap();
-        assert_eq!(status, Ok(()), "{b:?}");
-        assert_eq!(String::from_utf8_lossy(&stdout.contents()), format!("dropped {n}\n"), "{b:?}");
-        wasio_tests::assert_no_leaks(&mut store, baseline).await.unwrap();
+        let what = format!("drop_inflight {n} (accept, connect, read and 64 MiB write under timeouts, then dropped)");
+        let out = probe_embedded(b, &["drop_inflight", &peer.addr, n, &peer.control], &what).await;
+        assert_eq!(out, format!("dropped {n}\npending closes: 0\n"), "{b:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_timed_out_64_mib_write_to_a_peer_that_never_reads_returns_and_releases_its_handles() {
+    let peer = HoldingPeer::start();
+    for b in BACKENDS {
+        let out = probe_embedded(b, &["write_timeout", &peer.addr, &peer.control], "write_timeout").await;
+        let held = if b == Backend::P2 { 1 } else { 0 };
+        let expected = format!(
+            "write: TimedOut\nflush: timed out\nclose: timed out\ndropped, pending closes: {held}\npending closes: 0\n"
+        );
+        assert_eq!(out, expected, "{b:?}");
+        let what = "write_half_drop";
+        let out = probe_embedded(b, &["write_half_drop", &peer.addr, &peer.control], what).await;
+        assert_eq!(out, "write: timed out\ndropped\npending closes: 0\n", "{b:?}");
+    }
+}
+
+#[test]
+fn a_timed_out_write_returns_on_the_wasmtime_cli_too() {
+    let peer = HoldingPeer::start();
+    for b in BACKENDS {
+        let args = ["write_timeout", peer.addr.as_str(), peer.control.as_str()];
+        let out = wasio_tests::run_cli_within(b, "net_probe", &["-Sinherit-network"], &args, Duration::from_secs(60));
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let held = if b == Backend::P2 { 1 } else { 0 };
+        let expected = format!(
+            "write: TimedOut\nflush: timed out\nclose: timed out\ndropped, pending closes: {held}\npending closes: 0\n"
+        );
+        assert_eq!(stdout, expected, "{b:?}: {out:?}");
+        assert!(out.status.success(), "{b:?}: {out:?}");
     }
 }

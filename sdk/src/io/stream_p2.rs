@@ -110,6 +110,13 @@ impl OutputWriter {
         self.stream = None;
     }
 
+    /// Takes the stream out (after dropping any pollable subscribed to it),
+    /// for a caller that drops it in its own way.
+    pub(crate) fn take(&mut self) -> Option<OutputStream> {
+        self.waiting = None;
+        self.stream.take()
+    }
+
     /// Waits until the host accepts bytes (after a flush: until the flush
     /// is done); returns how many.
     fn poll_permit(&mut self, cx: &mut Context<'_>, what: &str) -> Poll<io::Result<u64>> {

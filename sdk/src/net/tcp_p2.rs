@@ -115,6 +115,21 @@ impl Sender {
     }
 }
 
+impl Drop for Sender {
+    /// Wasmtime's drop of a TCP `output-stream` waits until the bytes
+    /// already written have reached the kernel, which is forever if the peer
+    /// never reads. So unless the stream is ready now (nothing in flight),
+    /// it and its socket are closed by the executor once the host is done,
+    /// and the guest goes on at once (see [`crate::rt::pending_closes`]).
+    fn drop(&mut self) {
+        if let Some(stream) = self.writer.take() {
+            let pollable = stream.subscribe();
+            // The tuple drops the stream before the socket it belongs to.
+            crate::rt::close_when_ready(pollable, Box::new((stream, self.socket.clone())));
+        }
+    }
+}
+
 /// A TCP connection, like `tokio::net::TcpStream`: `AsyncRead`,
 /// `AsyncBufRead`, `AsyncWrite`; `close` flushes and shuts down the
 /// sending side.

@@ -28,7 +28,7 @@ use wit_bindgen::{RawStreamReader, RawStreamWriter, StreamOps, UnitStreamOps};
 #[cfg(feature = "p2")]
 mod p2;
 #[cfg(feature = "p2")]
-pub(crate) use p2::{Registration, ready, register_pollable, wait_until};
+pub(crate) use p2::{Registration, close_when_ready, pending_closes, ready, register_pollable, wait_until};
 
 #[cfg(not(feature = "p2"))]
 /// How many Rust task polls one callback turn runs before it gives the host a

@@ -50,7 +50,7 @@ pub use task::{JoinError, JoinHandle, JoinSet, block_on, spawn, yield_now};
 #[cfg(not(feature = "p2"))]
 use executor::CmTask;
 #[cfg(feature = "p2")]
-pub(crate) use executor::{Registration, ready, register_pollable, wait_until};
+pub(crate) use executor::{Registration, close_when_ready, ready, register_pollable, wait_until};
 use std::future::Future;
 #[cfg(not(feature = "p2"))]
 use std::rc::Rc;
@@ -252,6 +252,31 @@ impl Drop for ConcurrencyPermit {
 /// ```
 pub fn live_tasks() -> Option<usize> {
     executor::current().map(|cm| cm.live_tasks())
+}
+
+/// Number of dropped connections whose host handles are still held because
+/// the host has not finished sending what was written to them.
+///
+/// On WASI 0.2, dropping a TCP output stream waits in the host until every
+/// byte already written has reached the kernel (Wasmtime does this so no
+/// accepted write is lost). wasio never makes that call while it would wait:
+/// a [`TcpStream`](crate::net::TcpStream) (or write half) dropped with unsent
+/// data keeps its two handles until the peer has read the data or the
+/// connection has failed, checked whenever the executor polls the host, and
+/// no task waits for it. On WASI 0.3 the host cancels the write at once, so
+/// this is always 0 there. Call `close().await` to wait for the data to be
+/// sent instead.
+///
+/// ```no_run
+/// # async fn f() {
+/// println!("{} connections still sending", wasio::rt::pending_closes());
+/// # }
+/// ```
+pub fn pending_closes() -> usize {
+    #[cfg(feature = "p2")]
+    return executor::pending_closes();
+    #[cfg(not(feature = "p2"))]
+    0
 }
 
 /// What `main` may return under `#[wasio::main]`: `()` or `Result<(), E>`

@@ -30,6 +30,38 @@ struct Registry {
 
 thread_local! {
     static REGISTRY: RefCell<Registry> = RefCell::default();
+    static CLOSING: RefCell<Vec<Closing>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A handle whose drop would block in the host until its pollable is ready:
+/// kept until then (see [`close_when_ready`]).
+struct Closing {
+    pollable: Pollable,
+    _owned: Box<dyn std::any::Any>,
+}
+
+/// Drops `owned` once `pollable` (subscribed to it) is ready, without
+/// blocking the guest meanwhile.
+///
+/// Some WASI 0.2 drops wait in the host: Wasmtime's TCP `output-stream`
+/// drop waits until every byte already written has reached the kernel, so
+/// dropping it while a peer does not read would stall every task of the
+/// instance. Such a handle goes here instead: the executor's poll loop
+/// looks at its pollable along with the tasks' and drops it once the host
+/// has finished (the peer read, or the connection failed). These waits keep
+/// no task alive and never count as work for the deadlock check.
+pub(crate) fn close_when_ready(pollable: Pollable, owned: Box<dyn std::any::Any>) {
+    if pollable.ready() {
+        drop(pollable);
+        drop(owned);
+        return;
+    }
+    CLOSING.with(|c| c.borrow_mut().push(Closing { pollable, _owned: owned }));
+}
+
+/// How many handles wait in [`close_when_ready`] for the host.
+pub(crate) fn pending_closes() -> usize {
+    CLOSING.with(|c| c.borrow().len())
 }
 
 /// A registered pollable; dropping it drops the pollable (before the
@@ -140,7 +172,7 @@ fn wait(block: bool) -> bool {
     } else {
         Some(monotonic_clock::subscribe_duration(0))
     };
-    let woken: Vec<Waker> = REGISTRY.with(|r| {
+    let (woken, finished): (Vec<Waker>, Vec<Closing>) = REGISTRY.with(|r| {
         let mut r = r.borrow_mut();
         let mut index = Vec::new();
         let mut list: Vec<&Pollable> = Vec::new();
@@ -156,22 +188,39 @@ fn wait(block: bool) -> bool {
             list.push(p);
         }
         if list.is_empty() {
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         }
-        let ready = poll(&list);
-        drop(list);
+        // Handles waiting to be closed are polled after the tasks' pollables.
+        let tasks = list.len();
+        let ready = CLOSING.with(|c| {
+            let closing = c.borrow();
+            let all: Vec<&Pollable> = list.into_iter().chain(closing.iter().map(|e| &e.pollable)).collect();
+            poll(&all)
+        });
         let mut woken = Vec::new();
+        let mut done = Vec::new();
         for k in ready {
-            if let Some(&i) = index.get(k as usize)
+            let k = k as usize;
+            if k >= tasks {
+                done.push(k - tasks);
+            } else if let Some(&i) = index.get(k)
                 && let Some(e) = r.slots[i].as_mut()
             {
                 e.fired = true;
                 woken.push(e.waker.clone());
             }
         }
-        woken
+        // Highest index first, so `swap_remove` leaves the others in place.
+        done.sort_unstable();
+        let finished = CLOSING.with(|c| {
+            let mut closing = c.borrow_mut();
+            done.into_iter().rev().map(|i| closing.swap_remove(i)).collect()
+        });
+        (woken, finished)
     });
-    let waited = !woken.is_empty() || timer_pollable.is_some();
+    let waited = !woken.is_empty() || !finished.is_empty() || timer_pollable.is_some();
+    // The finished handles are dropped outside both borrows.
+    drop(finished);
     drop(timer_pollable);
     timer::fire_due();
     for w in woken {

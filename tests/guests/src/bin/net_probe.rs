@@ -12,10 +12,10 @@ use common::{kind_of, memory_bytes};
 async fn main() -> Result<(), String> {
     let args: Vec<String> = wasio::env::args().skip(1).collect();
     let arg = |i: usize| args.get(i).cloned().unwrap_or_default();
-    run(&arg(0), &arg(1), &arg(2)).await.map_err(|e| format!("{e} ({:?})", e.kind()))
+    run(&arg(0), &arg(1), &arg(2), &arg(3)).await.map_err(|e| format!("{e} ({:?})", e.kind()))
 }
 
-async fn run(mode: &str, a: &str, b: &str) -> std::io::Result<()> {
+async fn run(mode: &str, a: &str, b: &str, c: &str) -> std::io::Result<()> {
     match mode {
         "connect" => {
             let mut s = TcpStream::connect(a).await?;
@@ -89,6 +89,8 @@ async fn run(mode: &str, a: &str, b: &str) -> std::io::Result<()> {
             println!("memory {max_mem}");
         }
         "drop_inflight" => {
+            // `drop_inflight PEER N CONTROL`: PEER accepts and neither reads
+            // nor writes; CONTROL closes PEER's connections, then this one.
             let n: usize = b.parse().unwrap();
             let listener = TcpListener::bind("127.0.0.1:0").await?;
             for _ in 0..n {
@@ -101,14 +103,68 @@ async fn run(mode: &str, a: &str, b: &str) -> std::io::Result<()> {
                 let mut s = TcpStream::connect(a).await?;
                 let mut buf = [0u8; 16];
                 let _ = wasio::time::timeout(Duration::ZERO, s.read(&mut buf)).await;
-                let big = vec![7u8; 8 << 20];
+                let big = vec![7u8; 64 << 20];
                 let _ = wasio::time::timeout(Duration::from_millis(5), s.write_all(&big)).await;
                 drop(s);
             }
             drop(listener);
             println!("dropped {n}");
+            settle(c).await?;
+        }
+        "write_timeout" => {
+            // `write_timeout PEER CONTROL`: a 64 MiB write to a peer that
+            // never reads, under a timeout; then dropped.
+            let mut s = TcpStream::connect(a).await?;
+            let big = vec![7u8; 64 << 20];
+            let r = wasio::time::timeout(Duration::from_millis(200), s.write_all(&big)).await;
+            match r {
+                Err(elapsed) => println!("write: {:?}", std::io::Error::from(elapsed).kind()),
+                Ok(r) => println!("write: {}", kind_of(r)),
+            }
+            let r = wasio::time::timeout(Duration::from_millis(50), s.flush()).await;
+            println!("flush: {}", if r.is_err() { "timed out" } else { "done" });
+            let r = wasio::time::timeout(Duration::from_millis(50), s.close()).await;
+            println!("close: {}", if r.is_err() { "timed out" } else { "done" });
+            drop(s);
+            // WASI 0.2 keeps the handles until the host write ends; 0.3 cancels it.
+            println!("dropped, pending closes: {}", wasio::rt::pending_closes());
+            settle(b).await?;
+        }
+        "write_half_drop" => {
+            // `write_half_drop PEER CONTROL`: the same through the owned
+            // write half, dropped while the read half lives on.
+            let (rd, mut wr) = TcpStream::connect(a).await?.into_split();
+            let big = vec![7u8; 64 << 20];
+            let r = wasio::time::timeout(Duration::from_millis(200), wr.write_all(&big)).await;
+            println!("write: {}", if r.is_err() { "timed out" } else { "done" });
+            drop(wr);
+            drop(rd);
+            println!("dropped");
+            settle(b).await?;
         }
         other => return Err(std::io::Error::other(format!("unknown mode {other}"))),
     }
+    Ok(())
+}
+
+/// Asks the host (at `control`) to close its end of the connections, waits
+/// for it, then until every dropped connection's host handles are closed
+/// (WASI 0.2 closes them once the host has no write in flight: the peer's
+/// close fails those writes).
+async fn settle(control: &str) -> std::io::Result<()> {
+    if control.is_empty() {
+        return Ok(());
+    }
+    let mut s = TcpStream::connect(control).await?;
+    let mut rest = Vec::new();
+    s.read_to_end(&mut rest).await?;
+    drop(s);
+    for _ in 0..10_000 {
+        if wasio::rt::pending_closes() == 0 {
+            break;
+        }
+        wasio::time::sleep(Duration::from_millis(1)).await;
+    }
+    println!("pending closes: {}", wasio::rt::pending_closes());
     Ok(())
 }
