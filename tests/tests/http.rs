@@ -5,7 +5,7 @@
 
 use std::process::Command;
 use std::time::{Duration, Instant};
-use wasio_tests::{BACKENDS, Served, http_request, random_bytes};
+use wasio_tests::{BACKENDS, Backend, Served, http_request, random_bytes};
 
 #[test]
 fn curl_gets_hello() {
@@ -378,6 +378,48 @@ async fn bad_requests_get_4xx_and_the_instance_keeps_serving() {
         // Still serving.
         let r = http_request(served.addr, "GET", "/", &[], None).await.unwrap();
         assert_eq!((r.status, r.body.as_slice()), (200, b"Hello, WASI!\n".as_slice()));
+    }
+}
+
+/// The request target reaches the handler in its own form, the same on both
+/// builds: `CONNECT host:port` as an authority-form URI, `OPTIONS *` as
+/// `*`, an absolute-form URI as is; a `Host` that is no valid authority is
+/// left out of the URI, not a 400 (a WASI 0.3 host does not pass `Host` on).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connect_asterisk_and_absolute_targets_reach_the_handler() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    async fn raw(addr: std::net::SocketAddr, req: &str) -> (String, String) {
+        let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+        s.write_all(req.as_bytes()).await.unwrap();
+        let mut out = Vec::new();
+        let _ = tokio::time::timeout(Duration::from_secs(20), s.read_to_end(&mut out)).await;
+        let out = String::from_utf8_lossy(&out).to_string();
+        let status = out.lines().next().unwrap_or_default().to_string();
+        (status, out.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default())
+    }
+    for b in BACKENDS {
+        println!("checking the {b:?} build");
+        let served = Served::start_in(b, "http-hello", &[]);
+        let a = served.addr;
+        let close = "Connection: close\r\n\r\n";
+        let r = raw(a, &format!("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n{close}")).await;
+        assert_eq!(r, ("HTTP/1.1 405 Method Not Allowed".into(), "no tunnel to example.com:443\n".into()), "{b:?}");
+        let r = raw(a, &format!("OPTIONS * HTTP/1.1\r\nHost: x\r\n{close}")).await;
+        assert_eq!(r, ("HTTP/1.1 200 OK".into(), "OPTIONS *\n".into()), "{b:?}");
+        let r = raw(a, &format!("GET http://foo.com/uri?q=1 HTTP/1.1\r\nHost: foo.com\r\n{close}")).await;
+        assert_eq!(r, ("HTTP/1.1 200 OK".into(), "GET http://foo.com/uri?q=1\n".into()), "{b:?}");
+        let r = raw(a, &format!("GET /uri HTTP/1.1\r\nHost: a b\r\n{close}")).await;
+        assert_eq!(r, ("HTTP/1.1 200 OK".into(), "GET /uri\n".into()), "{b:?}");
+        // No `Host` at all (HTTP/1.0): a WASI 0.3 host passes it on; Wasmtime's
+        // WASI 0.2 host answers 500 itself, before any guest code runs.
+        let r = raw(a, "GET /uri HTTP/1.0\r\n\r\n").await;
+        match b {
+            Backend::P3 => assert_eq!(r, ("HTTP/1.0 200 OK".into(), "GET /uri\n".into())),
+            Backend::P2 => assert!(r.0.starts_with("HTTP/1.0 500") && !r.1.contains("GET"), "{r:?}"),
+        }
+        // Still serving.
+        let r = http_request(a, "GET", "/", &[], None).await.unwrap();
+        assert_eq!((r.status, r.body.as_slice()), (200, b"Hello, WASI!\n".as_slice()), "{b:?}");
     }
 }
 

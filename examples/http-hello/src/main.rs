@@ -9,7 +9,8 @@
 //! the response was returned, with trailers), `POST /echo` (streams the
 //! request body back, with its trailers), `POST /count` (counts a streamed
 //! upload), `GET /error` (an `Err` → 500), `GET /bad-header` (a header the
-//! host refuses → 500), `GET /proxy?URL` (fetches URL with the client).
+//! host refuses → 500), `GET /proxy?URL` (fetches URL with the client),
+//! `CONNECT`, `OPTIONS *` and `GET /uri` (the request target as seen).
 
 use std::time::Duration;
 use wasio::http::{Body, Error, IntoResponse, Request, Response, StatusCode};
@@ -17,6 +18,11 @@ use wasio::http::{Body, Error, IntoResponse, Request, Response, StatusCode};
 #[wasio::http::handler]
 async fn handle(req: Request<Body>) -> Result<Response<Body>, Error> {
     match (req.method().as_str(), req.uri().path()) {
+        // The request target as the handler sees it: `CONNECT host:port`
+        // (authority-form; no tunnels here, so 405), `OPTIONS *`
+        // (asterisk-form), `GET /uri`.
+        ("CONNECT", _) => Ok((StatusCode::METHOD_NOT_ALLOWED, format!("no tunnel to {}\n", req.uri())).into_response()),
+        ("OPTIONS", "*") | ("GET", "/uri") => Ok(format!("{} {}\n", req.method(), req.uri()).into_response()),
         ("GET", "/") => Ok(Response::builder().header("x-wasio", "1").body(Body::from("Hello, WASI!\n"))?),
         ("GET", "/stream") => {
             let (mut tx, body) = Body::channel();

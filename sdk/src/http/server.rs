@@ -147,22 +147,39 @@ pub(super) fn request_head(
     headers: &Fields,
 ) -> Result<http::request::Parts, Error> {
     use http::uri::{Authority, PathAndQuery};
+    let method = method_from_wasi(method)?;
+    let headers = from_fields(headers)?;
+    let path = path_with_query.filter(|p| !p.is_empty());
     let mut uri = http::uri::Parts::default();
-    uri.scheme = match scheme {
-        None => None,
-        Some(Scheme::Http) => Some(http::uri::Scheme::HTTP),
-        Some(Scheme::Https) => Some(http::uri::Scheme::HTTPS),
-        Some(Scheme::Other(s)) => Some(s.parse()?),
-    };
-    uri.authority = authority.map(Authority::try_from).transpose()?;
-    uri.path_and_query = Some(match path_with_query {
-        Some(p) => PathAndQuery::try_from(p)?,
-        None => PathAndQuery::from_static("/"),
-    });
+    if method == http::Method::CONNECT && path.is_none() {
+        // Authority-form (`CONNECT host:port`): the authority alone.
+        uri.authority = authority.map(Authority::try_from).transpose()?;
+    } else if path.as_deref() == Some("*") {
+        // Asterisk-form (`OPTIONS *`) keeps its form.
+        uri.path_and_query = Some(PathAndQuery::from_static("*"));
+    } else {
+        uri.path_and_query = Some(match path {
+            Some(p) => PathAndQuery::try_from(p)?,
+            None => PathAndQuery::from_static("/"),
+        });
+        // An absolute URI needs a scheme and a valid authority; without
+        // them the request stays in origin-form. (A WASI 0.2 host takes the
+        // authority from the `Host` header, which a WASI 0.3 host does not
+        // pass on: an invalid one is left out, as 0.3 leaves it out.)
+        let authority = authority.and_then(|a| Authority::try_from(a).ok());
+        if let (Some(scheme), Some(authority)) = (scheme, authority) {
+            uri.scheme = Some(match scheme {
+                Scheme::Http => http::uri::Scheme::HTTP,
+                Scheme::Https => http::uri::Scheme::HTTPS,
+                Scheme::Other(s) => s.parse()?,
+            });
+            uri.authority = Some(authority);
+        }
+    }
     let (mut parts, ()) = http::Request::new(()).into_parts();
     parts.uri = http::Uri::from_parts(uri)?;
-    parts.method = method_from_wasi(method)?;
-    parts.headers = from_fields(headers)?;
+    parts.method = method;
+    parts.headers = headers;
     Ok(parts)
 }
 
