@@ -88,6 +88,8 @@ row(
     med("raw", "cpu_instructions_per_request"),
     med("wstd", "cpu_instructions_per_request"),
 )
+row("HTTP hello under 2,000 connections: host 500s per 100k requests", med("wasio", "storm_non2xx_per_100k"), med("raw", "storm_non2xx_per_100k"), med("wstd", "storm_non2xx_per_100k"), 1)
+row("HTTP hello under 2,000 connections: requests/s", med("wasio", "storm_rps"), med("raw", "storm_rps"), med("wstd", "storm_rps"))
 row("HTTP echo of 64 MiB (MB/s)", med("wasio", "echo_mbps"), med("raw", "echo_mbps"), med("wstd", "echo_mbps"))
 row("TCP echo throughput, 8 connections × 32 MiB (MB/s)", med("wasio", "mbps"), med("raw", "mbps"), med("wstd", "mbps"))
 row("TCP connections/s (connect, 1-byte echo, close; 8 workers)", med("wasio", "cps"), med("raw", "cps"), med("wstd", "cps"))
@@ -118,6 +120,8 @@ for what, label, digits in [
     ("rps", "HTTP hello requests/s", 0),
     ("cpu_instructions_per_request", "HTTP hello CPU instructions per request (callgrind)", 0),
     ("http_fuel_per_request", "HTTP hello guest instructions per request (fuel)", 0),
+    ("storm_non2xx_per_100k", "HTTP hello under 2,000 connections: host 500s per 100k requests", 1),
+    ("storm_rps", "HTTP hello under 2,000 connections: requests/s", 0),
     ("size_http", "`.wasm` size, HTTP hello (bytes)", 0),
 ]:
     a, h, r = med("wasio", what), med("raw-head", what), med("raw", what)
@@ -136,6 +140,7 @@ for what, label, digits in [
     ("rps", "HTTP hello requests/s", 0),
     ("p50", "HTTP hello latency p50 (ms)", 2),
     ("p99", "HTTP hello latency p99 (ms)", 2),
+    ("storm_non2xx_per_100k", "HTTP hello under 2,000 connections: host 500s per 100k requests", 1),
     ("http_fuel_per_request", "HTTP hello guest instructions per request, fresh instance (fuel)", 0),
     ("cpu_instructions_per_request", "HTTP hello CPU instructions per request, host and guest (callgrind)", 0),
     ("echo_mbps", "HTTP echo of 64 MiB (MB/s)", 0),
