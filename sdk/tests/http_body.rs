@@ -60,3 +60,102 @@ async fn json_round_trip() -> Result<(), Error> {
     assert_eq!(bad.unwrap_err().status(), StatusCode::BAD_REQUEST);
     Ok(())
 }
+
+#[wasio::test]
+async fn errors_are_std_errors_that_box_and_keep_their_status() -> Result<(), Error> {
+    fn send_sync_static<E: std::error::Error + Send + Sync + 'static>(_: &E) {}
+    let e = Error::with_status(StatusCode::NOT_FOUND, "no such note");
+    send_sync_static(&e);
+    // Into tower/axum's BoxError and back, with the status kept.
+    let boxed: Box<dyn std::error::Error + Send + Sync> = e.into();
+    assert_eq!(boxed.to_string(), "no such note");
+    let back = Error::from(boxed);
+    assert_eq!(back.status(), StatusCode::NOT_FOUND);
+    // A wrapped error is the source; a foreign boxed one too.
+    let parse = "x".parse::<std::net::IpAddr>().unwrap_err();
+    let e = Error::new(parse.clone());
+    assert_eq!(std::error::Error::source(&e).map(|s| s.to_string()), Some(parse.to_string()));
+    let e = Error::from(Box::<dyn std::error::Error + Send + Sync>::from(parse));
+    assert!(std::error::Error::source(&e).is_some());
+    assert_eq!(e.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    // `?` conversions: a timeout is a 504, an io error a 500.
+    let slow = wasio::time::timeout(std::time::Duration::ZERO, std::future::pending::<()>()).await;
+    let e: Error = slow.unwrap_err().into();
+    assert_eq!(e.status(), StatusCode::GATEWAY_TIMEOUT);
+    assert_eq!(e.into_response().status(), StatusCode::GATEWAY_TIMEOUT);
+    let e: Error = std::io::Error::other("disk on fire").into();
+    let resp = e.into_response();
+    assert_eq!(resp.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(resp.into_body().text().await?, "disk on fire\n");
+    Ok(())
+}
+
+#[wasio::test]
+async fn text_and_json_responses_carry_their_content_type() -> Result<(), Error> {
+    let r = "hi".into_response();
+    assert_eq!(r.headers()["content-type"], "text/plain; charset=utf-8");
+    let r = (StatusCode::NOT_FOUND, String::from("gone")).into_response();
+    assert_eq!(
+        (r.status(), r.headers()["content-type"].to_str().unwrap()),
+        (StatusCode::NOT_FOUND, "text/plain; charset=utf-8")
+    );
+    assert!(Bytes::from_static(b"\x00").into_response().headers().get("content-type").is_none());
+    let r = wasio::http::Json(serde_json::json!({"id": 7})).into_response();
+    assert_eq!(r.headers()["content-type"], "application/json");
+    assert_eq!(r.into_body().text().await?, r#"{"id":7}"#);
+    Ok(())
+}
+
+#[wasio::test]
+async fn readers_become_bodies_and_bodies_readers() -> Result<(), Error> {
+    use futures_util::io::{AsyncBufReadExt, AsyncReadExt};
+    // 200 KiB + 1 of patterned bytes through `from_reader` (several chunks).
+    let data: Vec<u8> = (0..200 * 1024 + 1).map(|i| (i % 251) as u8).collect();
+    let body = Body::from_reader(futures_util::io::Cursor::new(data.clone()));
+    assert_eq!(body.size_hint().exact(), None);
+    let mut chunks = 0;
+    let mut stream = body.into_stream();
+    let mut got = Vec::new();
+    while let Some(chunk) = futures_util::StreamExt::next(&mut stream).await {
+        let chunk = chunk?;
+        assert!(!chunk.is_empty() && chunk.len() <= 64 * 1024);
+        got.extend_from_slice(&chunk);
+        chunks += 1;
+    }
+    assert_eq!((got == data, chunks), (true, 4));
+    // And back: a channel body read with `AsyncRead`, then line by line.
+    let (mut tx, body) = Body::channel();
+    wasio::spawn(async move {
+        tx.send_data("line one\nline ").await?;
+        tx.send_data("two\n").await
+    });
+    let mut text = String::new();
+    body.into_reader().read_to_string(&mut text).await?;
+    assert_eq!(text, "line one\nline two\n");
+    let mut lines = Body::from("a\nb\n").into_reader().lines();
+    assert_eq!(futures_util::StreamExt::next(&mut lines).await.transpose()?, Some("a".into()));
+    // A body that fails mid-way is an io::Error with the body error inside.
+    let (mut tx, body) = Body::channel();
+    wasio::spawn(async move {
+        tx.send_data("partial").await?;
+        tx.abort(Error::msg("upstream went away")).await;
+        Ok::<_, Error>(())
+    });
+    let mut out = Vec::new();
+    let err = body.into_reader().read_to_end(&mut out).await.unwrap_err();
+    assert_eq!((out.as_slice(), err.to_string().as_str()), (b"partial".as_slice(), "upstream went away"));
+    // A reader error ends a `from_reader` body with that error.
+    struct Broken;
+    impl futures_io::AsyncRead for Broken {
+        fn poll_read(
+            self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+            _: &mut [u8],
+        ) -> std::task::Poll<std::io::Result<usize>> {
+            std::task::Poll::Ready(Err(std::io::Error::other("disk gone")))
+        }
+    }
+    let err = Body::from_reader(Broken).bytes().await.unwrap_err();
+    assert_eq!(err.to_string(), "disk gone");
+    Ok(())
+}

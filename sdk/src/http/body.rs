@@ -192,6 +192,46 @@ impl Body {
         }
     }
 
+    /// A body streamed from `reader` in chunks of up to 64 KiB, read as the
+    /// peer takes them (a file served in one line); a read error ends the
+    /// body with that error.
+    ///
+    /// ```no_run
+    /// # async fn f() -> std::io::Result<()> {
+    /// let file = wasio::fs::File::open("/data/report.pdf").await?;
+    /// let body = wasio::http::Body::from_reader(file);
+    /// # Ok(()) }
+    /// ```
+    pub fn from_reader<R: futures_io::AsyncRead + 'static>(reader: R) -> Body {
+        const CHUNK: usize = 64 * 1024;
+        let chunks = futures_util::stream::unfold(Some(Box::pin(reader)), |reader| async move {
+            let mut reader = reader?;
+            let mut buf = vec![0u8; CHUNK];
+            match futures_util::io::AsyncReadExt::read(&mut reader, &mut buf).await {
+                Ok(0) => None,
+                Ok(n) => {
+                    buf.truncate(n);
+                    Some((Ok(Bytes::from(buf)), Some(reader)))
+                }
+                Err(e) => Some((Err(Error::from(e)), None)),
+            }
+        });
+        Body::from_stream(chunks)
+    }
+
+    /// The body as a byte reader (`AsyncRead` and `AsyncBufRead`; trailers
+    /// are dropped): an upload goes to a file with `futures_util::io::copy`.
+    ///
+    /// ```no_run
+    /// # async fn f(body: wasio::http::Body) -> std::io::Result<()> {
+    /// let mut file = wasio::fs::File::create("/data/upload.bin").await?;
+    /// futures_util::io::copy(body.into_reader(), &mut file).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn into_reader(self) -> BodyReader {
+        BodyReader { chunks: self.into_stream(), chunk: Bytes::new() }
+    }
+
     /// A body fed through a channel: the [`BodySender`] can live in another
     /// task (e.g. one spawned by a handler that has already returned its
     /// response). Sending waits while the peer is not reading.
@@ -485,6 +525,51 @@ impl Stream for BodyStream {
                 }
             }
         }
+    }
+}
+
+/// A [`Body`] read as bytes (see [`Body::into_reader`]); a body error is
+/// an `io::Error` of kind `Other` with the [`Error`] as its source.
+///
+/// ```no_run
+/// use futures_util::io::AsyncReadExt;
+/// # async fn f(body: wasio::http::Body) -> std::io::Result<()> {
+/// let mut text = String::new();
+/// body.into_reader().read_to_string(&mut text).await?;
+/// # Ok(()) }
+/// ```
+#[derive(Debug)]
+pub struct BodyReader {
+    chunks: BodyStream,
+    chunk: Bytes,
+}
+
+impl futures_io::AsyncBufRead for BodyReader {
+    fn poll_fill_buf(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<&[u8]>> {
+        let this = self.get_mut();
+        while this.chunk.is_empty() {
+            match ready!(Pin::new(&mut this.chunks).poll_next(cx)) {
+                Some(Ok(data)) => this.chunk = data,
+                Some(Err(e)) => return Poll::Ready(Err(std::io::Error::other(e))),
+                None => break,
+            }
+        }
+        Poll::Ready(Ok(&this.chunk))
+    }
+
+    fn consume(self: Pin<&mut Self>, amt: usize) {
+        let this = self.get_mut();
+        let _ = this.chunk.split_to(amt.min(this.chunk.len()));
+    }
+}
+
+impl futures_io::AsyncRead for BodyReader {
+    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, out: &mut [u8]) -> Poll<std::io::Result<usize>> {
+        let avail = ready!(futures_io::AsyncBufRead::poll_fill_buf(self.as_mut(), cx))?;
+        let n = avail.len().min(out.len());
+        out[..n].copy_from_slice(&avail[..n]);
+        futures_io::AsyncBufRead::consume(self, n);
+        Poll::Ready(Ok(n))
     }
 }
 

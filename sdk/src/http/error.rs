@@ -7,11 +7,21 @@ use std::fmt;
 use wasip2::http::types::{ErrorCode, HeaderError};
 
 /// An HTTP error: from the host (keeping the WASI `error-code`), from a
-/// body, from invalid headers, or any other error a handler returns with
-/// `?` (like `anyhow::Error`, it converts from every `std::error::Error`).
+/// body, from invalid headers, or from another error a handler returns.
 ///
-/// As a handler's error it becomes a `500 Internal Server Error` response
-/// with the message (see [`IntoResponse`](super::IntoResponse)).
+/// It is a `std::error::Error + Send + Sync + 'static`, so it goes into
+/// `Box<dyn Error + Send + Sync>` (tower's and axum's `BoxError`),
+/// `anyhow::Error` and the like with `?`. `?` also converts the errors a
+/// handler meets most into it: `std::io::Error`, the `http` crate's errors,
+/// UTF-8 and integer parse errors, [`Elapsed`](crate::time::Elapsed),
+/// `serde_json::Error` (feature `json`) and `BoxError`; any other error
+/// goes through [`Error::new`] (or `.map_err(Error::new)`).
+///
+/// As a handler's error it becomes a response: a 500 with the message and a
+/// trailing newline by default, a 502 for an error from the host's HTTP
+/// client ([`code_name`](Error::code_name) is set), a 504 for
+/// [`Elapsed`](crate::time::Elapsed), or the status given to
+/// [`with_status`](Error::with_status).
 ///
 /// ```no_run
 /// # async fn f() -> Result<(), wasio::http::Error> {
@@ -26,6 +36,7 @@ pub struct Error {
     message: String,
     code: Option<String>,
     status: http::StatusCode,
+    source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
 }
 
 impl Error {
@@ -35,7 +46,28 @@ impl Error {
     /// let e = wasio::http::Error::msg("no such user");
     /// ```
     pub fn msg(message: impl fmt::Display) -> Error {
-        Error { message: message.to_string(), code: None, status: http::StatusCode::INTERNAL_SERVER_ERROR }
+        Error::with_status(http::StatusCode::INTERNAL_SERVER_ERROR, message)
+    }
+
+    /// Wraps any error (500 as a response; [`source`](std::error::Error::source)
+    /// gives it back).
+    ///
+    /// ```no_run
+    /// # fn f() -> Result<(), wasio::http::Error> {
+    /// let n: std::net::IpAddr = "nope".parse().map_err(wasio::http::Error::new)?;
+    /// # Ok(()) }
+    /// ```
+    pub fn new(error: impl std::error::Error + Send + Sync + 'static) -> Error {
+        Error::from_boxed(Box::new(error))
+    }
+
+    fn from_boxed(error: Box<dyn std::error::Error + Send + Sync + 'static>) -> Error {
+        Error {
+            message: error.to_string(),
+            code: None,
+            status: http::StatusCode::INTERNAL_SERVER_ERROR,
+            source: Some(error),
+        }
     }
 
     /// An error that becomes a response with `status` (e.g. 400 or 404).
@@ -44,7 +76,7 @@ impl Error {
     /// let e = wasio::http::Error::with_status(http::StatusCode::NOT_FOUND, "no such page");
     /// ```
     pub fn with_status(status: http::StatusCode, message: impl fmt::Display) -> Error {
-        Error { message: message.to_string(), code: None, status }
+        Error { message: message.to_string(), code: None, status, source: None }
     }
 
     /// The WASI `error-code` name (e.g. `connection-refused`), when the
@@ -72,6 +104,7 @@ impl Error {
             message: format!("{context}: {name} ({code:?})"),
             code: Some(name),
             status: http::StatusCode::BAD_GATEWAY,
+            source: None,
         }
     }
 
@@ -97,9 +130,58 @@ impl fmt::Display for Error {
     }
 }
 
-impl<E: std::error::Error + 'static> From<E> for Error {
-    fn from(e: E) -> Error {
-        Error::msg(e)
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// `?` into [`Error`] (500 as a response) for the errors handlers meet most.
+/// These keep the message only (boxing each kept 5 KB of code in every HTTP
+/// component); [`Error::new`] keeps the error as the source.
+macro_rules! from_errors {
+    ($($t:ty),* $(,)?) => {$(
+        impl From<$t> for Error {
+            fn from(e: $t) -> Error {
+                Error::msg(e)
+            }
+        }
+    )*};
+}
+
+from_errors!(
+    std::io::Error,
+    http::Error,
+    http::header::InvalidHeaderName,
+    http::header::InvalidHeaderValue,
+    http::header::ToStrError,
+    http::method::InvalidMethod,
+    http::status::InvalidStatusCode,
+    http::uri::InvalidUri,
+    http::uri::InvalidUriParts,
+    std::str::Utf8Error,
+    std::string::FromUtf8Error,
+    std::num::ParseIntError,
+    std::num::ParseFloatError,
+    std::fmt::Error,
+);
+
+#[cfg(feature = "json")]
+from_errors!(serde_json::Error);
+
+impl From<Box<dyn std::error::Error + Send + Sync + 'static>> for Error {
+    fn from(e: Box<dyn std::error::Error + Send + Sync + 'static>) -> Error {
+        match e.downcast::<Error>() {
+            Ok(e) => *e,
+            Err(e) => Error::from_boxed(e),
+        }
+    }
+}
+
+/// A timed-out handler answers `504 Gateway Timeout`.
+impl From<crate::time::Elapsed> for Error {
+    fn from(e: crate::time::Elapsed) -> Error {
+        Error::with_status(http::StatusCode::GATEWAY_TIMEOUT, e)
     }
 }
 

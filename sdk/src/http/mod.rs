@@ -28,11 +28,14 @@ mod client_p2;
 #[path = "server_p2.rs"]
 mod server_p2;
 
-pub use body::{Body, BodySender, BodyStream};
+pub use body::{Body, BodyReader, BodySender, BodyStream};
 pub use client::{Client, send};
 pub use error::Error;
+pub use http::header;
 pub use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, Response, StatusCode, Uri};
 pub use server::IntoResponse;
+#[cfg(feature = "json")]
+pub use server::Json;
 pub use wasio_macros::http_handler as handler;
 
 #[doc(hidden)]

@@ -46,13 +46,56 @@ impl IntoResponse for Body {
     }
 }
 
+/// A text response: `content-type: text/plain; charset=utf-8`, as axum sets.
+fn text(body: Body) -> Response<Body> {
+    let mut r = Response::new(body);
+    r.headers_mut().insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("text/plain; charset=utf-8"));
+    r
+}
+
 impl IntoResponse for &'static str {
     fn into_response(self) -> Response<Body> {
-        Response::new(Body::from(self))
+        text(Body::from(self))
     }
 }
 
 impl IntoResponse for String {
+    fn into_response(self) -> Response<Body> {
+        text(Body::from(self))
+    }
+}
+
+/// A JSON response (feature `json`): the value serialized, with
+/// `content-type: application/json`; a value that does not serialize is a
+/// 500 naming the error.
+///
+/// ```no_run
+/// use wasio::http::{Body, Json, Request};
+///
+/// #[wasio::http::handler]
+/// async fn handle(_req: Request<Body>) -> Json<Vec<u32>> {
+///     Json(vec![1, 2, 3])
+/// }
+/// ```
+#[cfg(feature = "json")]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Json<T>(pub T);
+
+#[cfg(feature = "json")]
+impl<T: serde::Serialize> IntoResponse for Json<T> {
+    fn into_response(self) -> Response<Body> {
+        match serde_json::to_vec(&self.0) {
+            Ok(bytes) => {
+                let mut r = Response::new(Body::from(bytes));
+                r.headers_mut().insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/json"));
+                r
+            }
+            Err(e) => Error::msg(format!("serializing the JSON response: {e}")).into_response(),
+        }
+    }
+}
+
+impl IntoResponse for &'static [u8] {
     fn into_response(self) -> Response<Body> {
         Response::new(Body::from(self))
     }
@@ -84,9 +127,9 @@ impl IntoResponse for StatusCode {
     }
 }
 
-impl<B: Into<Body>> IntoResponse for (StatusCode, B) {
+impl<B: IntoResponse> IntoResponse for (StatusCode, B) {
     fn into_response(self) -> Response<Body> {
-        let mut r = Response::new(self.1.into());
+        let mut r = self.1.into_response();
         *r.status_mut() = self.0;
         r
     }
