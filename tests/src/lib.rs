@@ -545,6 +545,27 @@ pub fn run_cli(example: &str, flags: &[&str], args: &[&str], stdin: &[u8]) -> st
     run_cli_in(Backend::P3, example, flags, args, stdin)
 }
 
+/// Starts `wasmtime run [flags] <example>.wasm [args]` (the `backend`
+/// build) with `stdin`, its stdout and stderr piped.
+fn spawn_cli(
+    backend: Backend,
+    example: &str,
+    flags: &[&str],
+    args: &[&str],
+    stdin: std::process::Stdio,
+) -> std::process::Child {
+    std::process::Command::new(wasmtime_cli())
+        .arg("run")
+        .args(flags)
+        .arg(backend.wasm(example))
+        .args(args)
+        .stdin(stdin)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawning the wasmtime CLI (set $WASMTIME or put wasmtime on PATH)")
+}
+
 /// [`run_cli`] with the `backend` build of `example`.
 pub fn run_cli_in(
     backend: Backend,
@@ -553,16 +574,7 @@ pub fn run_cli_in(
     args: &[&str],
     stdin: &[u8],
 ) -> std::process::Output {
-    let mut child = std::process::Command::new(wasmtime_cli())
-        .arg("run")
-        .args(flags)
-        .arg(backend.wasm(example))
-        .args(args)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawning the wasmtime CLI (set $WASMTIME or put wasmtime on PATH)");
+    let mut child = spawn_cli(backend, example, flags, args, std::process::Stdio::piped());
     let mut input = child.stdin.take().unwrap();
     use std::io::Write as _;
     let data = stdin.to_vec();
@@ -584,16 +596,7 @@ pub fn run_cli_within(
     args: &[&str],
     limit: Duration,
 ) -> std::process::Output {
-    let child = std::process::Command::new(wasmtime_cli())
-        .arg("run")
-        .args(flags)
-        .arg(backend.wasm(example))
-        .args(args)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawning the wasmtime CLI (set $WASMTIME or put wasmtime on PATH)");
+    let child = spawn_cli(backend, example, flags, args, std::process::Stdio::null());
     let pid = child.id();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
