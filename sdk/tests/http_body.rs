@@ -159,3 +159,29 @@ async fn readers_become_bodies_and_bodies_readers() -> Result<(), Error> {
     assert_eq!(err.to_string(), "disk gone");
     Ok(())
 }
+
+#[wasio::test]
+async fn any_http_body_wraps_with_its_size_hint_and_trailers() -> Result<(), Error> {
+    use http_body::Frame;
+    // A fixed-size body keeps its exact size (the response's content-length).
+    let body = Body::new(http_body_util::Full::new(Bytes::from_static(b"twelve bytes")));
+    assert_eq!(body.size_hint().exact(), Some(12));
+    assert!(!body.is_end_stream());
+    assert_eq!(body.text().await?, "twelve bytes");
+    assert!(Body::new(http_body_util::Empty::<Bytes>::new()).is_end_stream());
+    // A streamed one keeps its frames and trailers, and its errors.
+    let mut trailers = http::HeaderMap::new();
+    trailers.insert("x-sum", "42".parse().unwrap());
+    let frames = vec![
+        Ok::<_, std::io::Error>(Frame::data(Bytes::from("a"))),
+        Ok(Frame::data(Bytes::from("b"))),
+        Ok(Frame::trailers(trailers)),
+    ];
+    let body = Body::new(http_body_util::StreamBody::new(futures_util::stream::iter(frames)));
+    assert_eq!(body.size_hint().exact(), None);
+    let (data, trailers) = body.collect_with_trailers().await?;
+    assert_eq!((data, trailers.unwrap()["x-sum"].to_str().unwrap()), (Bytes::from("ab"), "42"));
+    let failing = futures_util::stream::iter(vec![Err::<Frame<Bytes>, _>(std::io::Error::other("boom"))]);
+    assert_eq!(Body::new(http_body_util::StreamBody::new(failing)).bytes().await.unwrap_err().to_string(), "boom");
+    Ok(())
+}

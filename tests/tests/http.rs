@@ -417,9 +417,16 @@ async fn connect_asterisk_and_absolute_targets_reach_the_handler() {
             Backend::P3 => assert_eq!(r, ("HTTP/1.0 200 OK".into(), "GET /uri\n".into())),
             Backend::P2 => assert!(r.0.starts_with("HTTP/1.0 500") && !r.1.contains("GET"), "{r:?}"),
         }
-        // Still serving.
+        // Still serving; a wrapped `http_body::Body` keeps its length.
         let r = http_request(a, "GET", "/", &[], None).await.unwrap();
         assert_eq!((r.status, r.body.as_slice()), (200, b"Hello, WASI!\n".as_slice()), "{b:?}");
+        let r = http_request(a, "GET", "/wrapped", &[], None).await.unwrap();
+        assert_eq!(
+            (r.status, r.body.as_slice(), r.header("content-length")),
+            (200, b"wrapped\n".as_slice(), Some("8")),
+            "{b:?}"
+        );
+        assert_eq!(r.header("transfer-encoding"), None, "{b:?}");
     }
 }
 

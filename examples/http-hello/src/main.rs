@@ -24,6 +24,9 @@ async fn handle(req: Request<Body>) -> Result<Response<Body>, Error> {
         ("CONNECT", _) => Ok((StatusCode::METHOD_NOT_ALLOWED, format!("no tunnel to {}\n", req.uri())).into_response()),
         ("OPTIONS", "*") | ("GET", "/uri") => Ok(format!("{} {}\n", req.method(), req.uri()).into_response()),
         ("GET", "/") => Ok(Response::builder().header("x-wasio", "1").body(Body::from("Hello, WASI!\n"))?),
+        // Any `http_body::Body` (here http-body-util's `Full`): its size
+        // hint goes out as `content-length`.
+        ("GET", "/wrapped") => Ok(Response::new(Body::new(http_body_util::Full::new(bytes::Bytes::from("wrapped\n"))))),
         ("GET", "/stream") => {
             let (mut tx, body) = Body::channel();
             wasio::spawn(async move {

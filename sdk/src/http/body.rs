@@ -63,6 +63,34 @@ enum Inner {
     /// request body costs no body handles at all.
     Unread(Option<WasiRequest>, Option<u64>),
     Stream(LocalBoxStream<'static, Result<Frame<Bytes>, Error>>),
+    /// Any `http_body::Body` (see [`Body::new`]).
+    Http(Pin<Box<dyn http_body::Body<Data = Bytes, Error = Error>>>),
+}
+
+/// An `http_body::Body` with its data as `Bytes` and its error as [`Error`].
+struct MapBody<B>(B);
+
+impl<B> http_body::Body for MapBody<B>
+where
+    B: http_body::Body + Unpin,
+    B::Data: Into<Bytes>,
+    B::Error: Into<Error>,
+{
+    type Data = Bytes;
+    type Error = Error;
+
+    fn poll_frame(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Error>>> {
+        let frame = ready!(Pin::new(&mut self.0).poll_frame(cx));
+        Poll::Ready(frame.map(|f| f.map(|f| f.map_data(Into::into)).map_err(Into::into)))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.0.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.0.size_hint()
+    }
 }
 
 #[cfg(not(feature = "p2"))]
@@ -153,6 +181,7 @@ impl std::fmt::Debug for Body {
             Inner::Full(_) => "full",
             Inner::Incoming(_) | Inner::Unread(..) => "incoming",
             Inner::Stream(_) => "stream",
+            Inner::Http(_) => "http-body",
         };
         f.debug_struct("Body").field("kind", &kind).finish()
     }
@@ -190,6 +219,23 @@ impl Body {
         Body {
             inner: Inner::Stream(stream.map(|r| r.map(|b| Frame::data(b.into())).map_err(Into::into)).boxed_local()),
         }
+    }
+
+    /// Wraps any `http_body::Body` (an axum or hyper body, `http_body_util`'s
+    /// `Full` or `StreamBody`, a tower-http body): its frames, trailers and
+    /// size hint carry over, so a body of known size is sent with
+    /// `content-length`. The body need not be `Send`.
+    ///
+    /// ```no_run
+    /// let body = wasio::http::Body::new(http_body_util::Full::new(bytes::Bytes::from("hi")));
+    /// ```
+    pub fn new<B>(body: B) -> Body
+    where
+        B: http_body::Body + 'static,
+        B::Data: Into<Bytes>,
+        B::Error: Into<Error>,
+    {
+        Body { inner: Inner::Http(Box::pin(MapBody(Box::pin(body)))) }
     }
 
     /// A body streamed from `reader` in chunks of up to 64 KiB, read as the
@@ -361,6 +407,7 @@ impl Body {
             Inner::Empty => Poll::Ready(None),
             Inner::Full(b) => Poll::Ready(b.take().filter(|b| !b.is_empty()).map(|b| Ok(Frame::data(b)))),
             Inner::Stream(s) => s.as_mut().poll_next(cx),
+            Inner::Http(b) => b.as_mut().poll_frame(cx),
             Inner::Incoming(inc) => inc.poll_frame(cx),
         }
     }
@@ -451,6 +498,7 @@ impl http_body::Body for Body {
         match &self.inner {
             Inner::Empty => true,
             Inner::Full(b) => b.as_ref().is_none_or(|b| b.is_empty()),
+            Inner::Http(b) => b.is_end_stream(),
             _ => false,
         }
     }
@@ -459,6 +507,7 @@ impl http_body::Body for Body {
         match &self.inner {
             Inner::Empty => SizeHint::with_exact(0),
             Inner::Full(b) => SizeHint::with_exact(b.as_ref().map_or(0, |b| b.len() as u64)),
+            Inner::Http(b) => b.size_hint(),
             _ => SizeHint::default(),
         }
     }

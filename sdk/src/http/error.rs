@@ -178,6 +178,13 @@ impl From<Box<dyn std::error::Error + Send + Sync + 'static>> for Error {
     }
 }
 
+/// For bodies that cannot fail (`http_body_util::Full` and the like).
+impl From<std::convert::Infallible> for Error {
+    fn from(e: std::convert::Infallible) -> Error {
+        match e {}
+    }
+}
+
 /// A timed-out handler answers `504 Gateway Timeout`.
 impl From<crate::time::Elapsed> for Error {
     fn from(e: crate::time::Elapsed) -> Error {
