@@ -17,8 +17,8 @@ use futures_channel::mpsc;
 use futures_core::Stream;
 #[cfg(not(feature = "p2"))]
 use futures_util::future::LocalBoxFuture;
-use futures_util::stream::LocalBoxStream;
-use futures_util::{SinkExt, StreamExt};
+use futures_util::stream::{IntoAsyncRead, LocalBoxStream, MapErr};
+use futures_util::{SinkExt, StreamExt, TryStreamExt};
 use http::HeaderMap;
 use http_body::{Frame, SizeHint};
 use std::pin::Pin;
@@ -67,29 +67,34 @@ enum Inner {
     Http(Pin<Box<dyn http_body::Body<Data = Bytes, Error = Error>>>),
 }
 
-/// An `http_body::Body` with its data as `Bytes` and its error as [`Error`].
-struct MapBody<B>(B);
+pin_project_lite::pin_project! {
+    /// An `http_body::Body` with its data as `Bytes` and its error as [`Error`].
+    struct MapBody<B> {
+        #[pin]
+        inner: B,
+    }
+}
 
 impl<B> http_body::Body for MapBody<B>
 where
-    B: http_body::Body + Unpin,
+    B: http_body::Body,
     B::Data: Into<Bytes>,
     B::Error: Into<Error>,
 {
     type Data = Bytes;
     type Error = Error;
 
-    fn poll_frame(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Error>>> {
-        let frame = ready!(Pin::new(&mut self.0).poll_frame(cx));
+    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Error>>> {
+        let frame = ready!(self.project().inner.poll_frame(cx));
         Poll::Ready(frame.map(|f| f.map(|f| f.map_data(Into::into)).map_err(Into::into)))
     }
 
     fn is_end_stream(&self) -> bool {
-        self.0.is_end_stream()
+        self.inner.is_end_stream()
     }
 
     fn size_hint(&self) -> SizeHint {
-        self.0.size_hint()
+        self.inner.size_hint()
     }
 }
 
@@ -235,7 +240,7 @@ impl Body {
         B::Data: Into<Bytes>,
         B::Error: Into<Error>,
     {
-        Body { inner: Inner::Http(Box::pin(MapBody(Box::pin(body)))) }
+        Body { inner: Inner::Http(Box::pin(MapBody { inner: body })) }
     }
 
     /// A body streamed from `reader` in chunks of up to 64 KiB, read as the
@@ -275,7 +280,8 @@ impl Body {
     /// # Ok(()) }
     /// ```
     pub fn into_reader(self) -> BodyReader {
-        BodyReader { chunks: self.into_stream(), chunk: Bytes::new() }
+        let to_io: fn(Error) -> std::io::Error = std::io::Error::other;
+        BodyReader(self.into_stream().map_err(to_io).into_async_read())
     }
 
     /// A body fed through a channel: the [`BodySender`] can live in another
@@ -587,38 +593,27 @@ impl Stream for BodyStream {
 /// body.into_reader().read_to_string(&mut text).await?;
 /// # Ok(()) }
 /// ```
-#[derive(Debug)]
-pub struct BodyReader {
-    chunks: BodyStream,
-    chunk: Bytes,
-}
+pub struct BodyReader(IntoAsyncRead<MapErr<BodyStream, fn(Error) -> std::io::Error>>);
 
-impl futures_io::AsyncBufRead for BodyReader {
-    fn poll_fill_buf(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<&[u8]>> {
-        let this = self.get_mut();
-        while this.chunk.is_empty() {
-            match ready!(Pin::new(&mut this.chunks).poll_next(cx)) {
-                Some(Ok(data)) => this.chunk = data,
-                Some(Err(e)) => return Poll::Ready(Err(std::io::Error::other(e))),
-                None => break,
-            }
-        }
-        Poll::Ready(Ok(&this.chunk))
-    }
-
-    fn consume(self: Pin<&mut Self>, amt: usize) {
-        let this = self.get_mut();
-        let _ = this.chunk.split_to(amt.min(this.chunk.len()));
+impl std::fmt::Debug for BodyReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BodyReader").finish_non_exhaustive()
     }
 }
 
 impl futures_io::AsyncRead for BodyReader {
     fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, out: &mut [u8]) -> Poll<std::io::Result<usize>> {
-        let avail = ready!(futures_io::AsyncBufRead::poll_fill_buf(self.as_mut(), cx))?;
-        let n = avail.len().min(out.len());
-        out[..n].copy_from_slice(&avail[..n]);
-        futures_io::AsyncBufRead::consume(self, n);
-        Poll::Ready(Ok(n))
+        Pin::new(&mut self.0).poll_read(cx, out)
+    }
+}
+
+impl futures_io::AsyncBufRead for BodyReader {
+    fn poll_fill_buf(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<&[u8]>> {
+        Pin::new(&mut self.get_mut().0).poll_fill_buf(cx)
+    }
+
+    fn consume(mut self: Pin<&mut Self>, amt: usize) {
+        Pin::new(&mut self.0).consume(amt)
     }
 }
 

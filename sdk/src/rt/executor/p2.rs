@@ -194,7 +194,10 @@ fn wait(block: bool) -> bool {
         let tasks = list.len();
         let ready = CLOSING.with(|c| {
             let closing = c.borrow();
-            let all: Vec<&Pollable> = list.into_iter().chain(closing.iter().map(|e| &e.pollable)).collect();
+            if closing.is_empty() {
+                return poll(&list);
+            }
+            let all: Vec<&Pollable> = list.iter().copied().chain(closing.iter().map(|e| &e.pollable)).collect();
             poll(&all)
         });
         let mut woken = Vec::new();
