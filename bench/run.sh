@@ -129,8 +129,10 @@ done
 # A connection storm: 2,000 wrk connections for 8 s against each hello
 # server (default `wasmtime serve` settings). Under it the host runs out of
 # pooled core instances now and then and answers 500 itself; the figure is
-# the non-2xx answers per 100,000 requests, with the requests/s beside it
-# (the two move together: a faster handler retires instances sooner).
+# the non-2xx answers per 100,000 requests, with the requests/s beside it.
+# A response with `content-length` ends for the client before the guest's
+# task does, which is what sets wasio and raw-head apart from the bare raw
+# handler here (docs/DESIGN-NOTES.md).
 for round in 1 2; do
     for who in wasio raw raw-head wstd wasio-p2; do
         port="$(free_port)"
