@@ -32,7 +32,7 @@ cargo test --locked --target wasm32-wasip2 -p wasio --features "$FEATURES"
 
 echo "== the p2 backend: its guest-side unit tests" >&2
 CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/p2" cargo test --locked --target wasm32-wasip2 -p wasio --features p2,json \
-    --test rt --test time --test http_body
+    --test rt --test time --test http_body --test send
 
 echo "== rustdoc without warnings, both builds" >&2
 RUSTDOCFLAGS="-D warnings" cargo doc --locked --target wasm32-wasip2 -p wasio --features "$FEATURES" --no-deps

@@ -552,3 +552,5 @@ impl fmt::Debug for ByteWriter {
         f.debug_struct("ByteWriter").finish_non_exhaustive()
     }
 }
+
+crate::rt::unthreaded::unthreaded_send_sync!([T: Send + 'static] StreamReader<T>, [T: Send + 'static] StreamWriter<T>, [T: Send + 'static] FutureReader<T>, [T: Send + 'static] FutureWriter<T>);

@@ -8,7 +8,7 @@ use futures_core::Stream;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
-use std::rc::Rc;
+use std::sync::Arc;
 use std::task::{Context, Poll, ready};
 
 /// A directory's entries as a `Stream` of `io::Result<DirEntry>`, like
@@ -28,7 +28,7 @@ pub struct ReadDir {
     /// Declared before `dir`: a WASI 0.2 entry stream is a child of its
     /// descriptor and must be dropped first.
     entries: Entries,
-    dir: Rc<Descriptor>,
+    dir: Arc<Descriptor>,
     base: PathBuf,
     shown: String,
 }
@@ -48,7 +48,7 @@ impl std::fmt::Debug for ReadDir {
 /// ```
 #[derive(Debug)]
 pub struct DirEntry {
-    dir: Rc<Descriptor>,
+    dir: Arc<Descriptor>,
     base: PathBuf,
     entry: DirectoryEntry,
 }
@@ -106,7 +106,7 @@ impl DirEntry {
 pub async fn read_dir(path: impl AsRef<Path>) -> io::Result<ReadDir> {
     let r = resolve(path.as_ref())?;
     let dir = open_dir(&r.dir, &r.rel, &r.shown).await?;
-    Ok(ReadDir { entries: Entries::new(&dir), dir: Rc::new(dir), base: path.as_ref().to_path_buf(), shown: r.shown })
+    Ok(ReadDir { entries: Entries::new(&dir), dir: Arc::new(dir), base: path.as_ref().to_path_buf(), shown: r.shown })
 }
 
 async fn open_dir(pre: &Preopen, rel: &str, shown: &str) -> io::Result<Descriptor> {
@@ -115,7 +115,7 @@ async fn open_dir(pre: &Preopen, rel: &str, shown: &str) -> io::Result<Descripto
 }
 
 /// The raw entries of `rel` below `pre` (used by `remove_dir_all`).
-pub(crate) async fn list(pre: &Rc<Preopen>, rel: &str, shown: &str) -> io::Result<Vec<DirectoryEntry>> {
+pub(crate) async fn list(pre: &Arc<Preopen>, rel: &str, shown: &str) -> io::Result<Vec<DirectoryEntry>> {
     let dir = open_dir(pre, rel, shown).await?;
     let mut entries = Entries::new(&dir);
     let mut out = Vec::new();

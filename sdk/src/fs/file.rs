@@ -12,7 +12,7 @@ use futures_util::future::LocalBoxFuture;
 use std::io::{self, SeekFrom};
 use std::path::Path;
 use std::pin::Pin;
-use std::rc::Rc;
+use std::sync::Arc;
 use std::task::{Context, Poll, ready};
 use std::time::SystemTime;
 
@@ -50,7 +50,7 @@ pub struct File {
     /// Declared before `fd`: a WASI 0.2 stream is a child of its
     /// descriptor and must be dropped first.
     state: State,
-    fd: Rc<Descriptor>,
+    fd: Arc<Descriptor>,
     pos: u64,
     append: bool,
     path: String,
@@ -190,7 +190,7 @@ impl OpenOptions {
         if matches!(host!(fd.get_type()), Ok(DescriptorType::Directory)) {
             return Err(fs_err(ErrorCode::IsDirectory, "open", &r.shown));
         }
-        Ok(File { state: State::Idle, fd: Rc::new(fd), pos: 0, append: self.append, path: r.shown })
+        Ok(File { state: State::Idle, fd: Arc::new(fd), pos: 0, append: self.append, path: r.shown })
     }
 }
 
@@ -486,3 +486,5 @@ impl AsyncSeek for File {
 fn bad_seek() -> io::Error {
     io::Error::new(io::ErrorKind::InvalidInput, "seek to a negative or overflowing position")
 }
+
+crate::rt::unthreaded::unthreaded_send_sync!([] State);

@@ -14,7 +14,7 @@ use futures_core::Stream;
 use futures_util::future::LocalBoxFuture;
 use std::io;
 use std::pin::Pin;
-use std::rc::Rc;
+use std::sync::Arc;
 use std::task::{Context, Poll, ready};
 use wit_bindgen::FutureReader;
 
@@ -58,7 +58,7 @@ fn done_future(fut: FutureReader<Result<(), ErrorCode>>, op: &'static str, path:
 pub(crate) struct FileReader(ByteReader);
 
 impl FileReader {
-    pub(crate) fn new(fd: &Rc<Descriptor>, pos: u64, path: &str) -> FileReader {
+    pub(crate) fn new(fd: &Arc<Descriptor>, pos: u64, path: &str) -> FileReader {
         let (stream, done) = fd.read_via_stream(pos);
         FileReader(ByteReader::new(stream, Some(done_future(done, "read", path))))
     }
@@ -78,7 +78,7 @@ impl FileReader {
 pub(crate) struct FileWriter(ByteWriter);
 
 impl FileWriter {
-    pub(crate) fn new(fd: &Rc<Descriptor>, append: bool, pos: u64, path: &str) -> FileWriter {
+    pub(crate) fn new(fd: &Arc<Descriptor>, append: bool, pos: u64, path: &str) -> FileWriter {
         let (fd, path) = (fd.clone(), path.to_owned());
         FileWriter(ByteWriter::new(move |reader| {
             let done = if append { fd.append_via_stream(reader) } else { fd.write_via_stream(reader, pos) };
@@ -118,3 +118,5 @@ impl Entries {
         Poll::Ready(res.err().map(Err))
     }
 }
+
+crate::rt::unthreaded::unthreaded_send_sync!([] Entries);

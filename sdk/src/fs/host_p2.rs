@@ -13,7 +13,7 @@
 use super::error::fs_err;
 use crate::io::stream_p2::OutputWriter;
 use std::io;
-use std::rc::Rc;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 pub(crate) use wasip2::filesystem::types::{
     Datetime as Timestamp, Descriptor, DescriptorFlags, DescriptorStat, DescriptorType, DirectoryEntry,
@@ -68,7 +68,7 @@ fn take_turns(turn: &mut bool, cx: &mut Context<'_>) -> Poll<()> {
 /// `pread`: a file is always ready, and this costs one host call a chunk,
 /// where a `read-via-stream` stream costs a pollable wait a chunk.
 pub(crate) struct FileReader {
-    fd: Rc<Descriptor>,
+    fd: Arc<Descriptor>,
     offset: u64,
     buf: Vec<u8>,
     pos: usize,
@@ -79,7 +79,7 @@ pub(crate) struct FileReader {
 }
 
 impl FileReader {
-    pub(crate) fn new(fd: &Rc<Descriptor>, pos: u64, path: &str) -> FileReader {
+    pub(crate) fn new(fd: &Arc<Descriptor>, pos: u64, path: &str) -> FileReader {
         FileReader {
             fd: fd.clone(),
             offset: pos,
@@ -118,12 +118,12 @@ impl FileReader {
 /// `pwrite`: `Ok` once the host has written the bytes), or, in append mode,
 /// through an `append-via-stream` stream, which appends atomically.
 pub(crate) enum FileWriter {
-    At { fd: Rc<Descriptor>, offset: u64, turn: bool, path: String },
+    At { fd: Arc<Descriptor>, offset: u64, turn: bool, path: String },
     Append(Result<OutputWriter, Option<io::Error>>),
 }
 
 impl FileWriter {
-    pub(crate) fn new(fd: &Rc<Descriptor>, append: bool, pos: u64, path: &str) -> FileWriter {
+    pub(crate) fn new(fd: &Arc<Descriptor>, append: bool, pos: u64, path: &str) -> FileWriter {
         if !append {
             return FileWriter::At { fd: fd.clone(), offset: pos, turn: false, path: path.to_owned() };
         }

@@ -4,7 +4,7 @@ use super::host::{self, Descriptor};
 use std::cell::OnceCell;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// A directory the host preopened.
 pub(crate) struct Preopen {
@@ -29,7 +29,7 @@ impl Preopen {
 
 /// A path resolved to a preopen and a path relative to it.
 pub(crate) struct Resolved {
-    pub(crate) dir: Rc<Preopen>,
+    pub(crate) dir: Arc<Preopen>,
     /// Relative path for `*-at` calls (`.` for the preopen itself).
     pub(crate) rel: String,
     /// The path as the user gave it, for error messages.
@@ -37,17 +37,17 @@ pub(crate) struct Resolved {
 }
 
 thread_local! {
-    static PREOPENS: OnceCell<Vec<Rc<Preopen>>> = const { OnceCell::new() };
+    static PREOPENS: OnceCell<Vec<Arc<Preopen>>> = const { OnceCell::new() };
 }
 
-fn with_preopens<R>(f: impl FnOnce(&[Rc<Preopen>]) -> R) -> R {
+fn with_preopens<R>(f: impl FnOnce(&[Arc<Preopen>]) -> R) -> R {
     PREOPENS.with(|p| {
         let list = p.get_or_init(|| {
             host::preopened()
                 .into_iter()
                 .map(|(fd, name)| {
                     let (absolute, comps) = normalize(&name).unwrap_or((name.starts_with('/'), Vec::new()));
-                    Rc::new(Preopen { fd, name, absolute, comps })
+                    Arc::new(Preopen { fd, name, absolute, comps })
                 })
                 .collect()
         });
@@ -111,7 +111,7 @@ fn normalize(path: &str) -> Option<(bool, Vec<String>)> {
 }
 
 /// The preopen whose guest path is the longest prefix of `comps`.
-fn best_match(absolute: bool, comps: &[String]) -> Option<(Rc<Preopen>, String)> {
+fn best_match(absolute: bool, comps: &[String]) -> Option<(Arc<Preopen>, String)> {
     with_preopens(|list| {
         list.iter().filter(|p| p.absolute == absolute && comps.starts_with(&p.comps)).max_by_key(|p| p.comps.len()).map(
             |p| {

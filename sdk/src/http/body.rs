@@ -17,7 +17,7 @@ use futures_channel::mpsc;
 use futures_core::Stream;
 #[cfg(not(feature = "p2"))]
 use futures_util::future::LocalBoxFuture;
-use futures_util::stream::{IntoAsyncRead, LocalBoxStream, MapErr};
+use futures_util::stream::{BoxStream, IntoAsyncRead, MapErr};
 use futures_util::{SinkExt, StreamExt, TryStreamExt};
 use http::HeaderMap;
 use http_body::{Frame, SizeHint};
@@ -62,9 +62,9 @@ enum Inner {
     /// is called on the first read, so a handler that never reads its
     /// request body costs no body handles at all.
     Unread(Option<WasiRequest>, Option<u64>),
-    Stream(LocalBoxStream<'static, Result<Frame<Bytes>, Error>>),
+    Stream(BoxStream<'static, Result<Frame<Bytes>, Error>>),
     /// Any `http_body::Body` (see [`Body::new`]).
-    Http(Pin<Box<dyn http_body::Body<Data = Bytes, Error = Error>>>),
+    Http(Pin<Box<dyn http_body::Body<Data = Bytes, Error = Error> + Send>>),
 }
 
 pin_project_lite::pin_project! {
@@ -217,26 +217,26 @@ impl Body {
     /// ```
     pub fn from_stream<S, B, E>(stream: S) -> Body
     where
-        S: Stream<Item = Result<B, E>> + 'static,
+        S: Stream<Item = Result<B, E>> + Send + 'static,
         B: Into<Bytes>,
         E: Into<Error>,
     {
         Body {
-            inner: Inner::Stream(stream.map(|r| r.map(|b| Frame::data(b.into())).map_err(Into::into)).boxed_local()),
+            inner: Inner::Stream(stream.map(|r| r.map(|b| Frame::data(b.into())).map_err(Into::into)).boxed()),
         }
     }
 
     /// Wraps any `http_body::Body` (an axum or hyper body, `http_body_util`'s
     /// `Full` or `StreamBody`, a tower-http body): its frames, trailers and
     /// size hint carry over, so a body of known size is sent with
-    /// `content-length`. The body need not be `Send`.
+    /// `content-length`.
     ///
     /// ```no_run
     /// let body = wasio::http::Body::new(http_body_util::Full::new(bytes::Bytes::from("hi")));
     /// ```
     pub fn new<B>(body: B) -> Body
     where
-        B: http_body::Body + 'static,
+        B: http_body::Body + Send + 'static,
         B::Data: Into<Bytes>,
         B::Error: Into<Error>,
     {
@@ -253,7 +253,7 @@ impl Body {
     /// let body = wasio::http::Body::from_reader(file);
     /// # Ok(()) }
     /// ```
-    pub fn from_reader<R: futures_io::AsyncRead + 'static>(reader: R) -> Body {
+    pub fn from_reader<R: futures_io::AsyncRead + Send + 'static>(reader: R) -> Body {
         const CHUNK: usize = 64 * 1024;
         let chunks = futures_util::stream::unfold(Some(Box::pin(reader)), |reader| async move {
             let mut reader = reader?;
@@ -299,7 +299,7 @@ impl Body {
     /// ```
     pub fn channel() -> (BodySender, Body) {
         let (tx, rx) = mpsc::channel(1);
-        (BodySender { tx }, Body { inner: Inner::Stream(rx.boxed_local()) })
+        (BodySender { tx }, Body { inner: Inner::Stream(rx.boxed()) })
     }
 
     /// All data frames joined (trailers are dropped).
@@ -724,3 +724,6 @@ mod tests {
             .unwrap();
     }
 }
+
+#[cfg(not(feature = "p2"))]
+crate::rt::unthreaded::unthreaded_send_sync!([] Incoming);

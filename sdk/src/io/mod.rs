@@ -181,3 +181,5 @@ pub fn stdout_is_terminal() -> bool {
 pub fn stderr_is_terminal() -> bool {
     wasi_cli::terminal_stderr::get_terminal_stderr().is_some()
 }
+
+crate::rt::unthreaded::unthreaded_send_sync!([] Stdin);

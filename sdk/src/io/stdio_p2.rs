@@ -137,3 +137,5 @@ pub async fn flush_stdio() {
         }
     }
 }
+
+crate::rt::unthreaded::unthreaded_send_sync!([] StdWriter);

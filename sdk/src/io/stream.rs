@@ -254,3 +254,5 @@ impl ByteReader {
         Poll::Ready(Ok(n))
     }
 }
+
+crate::rt::unthreaded::unthreaded_send_sync!([] ByteWriter, [] ByteReader);

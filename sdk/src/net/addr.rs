@@ -214,10 +214,15 @@ pub(crate) async fn first_addr(target: impl ToSocketAddrs, what: &str) -> io::Re
 
 /// Tries `f` on each address in turn; returns the first success or the
 /// last error.
-pub(crate) async fn each_addr<T, F: AsyncFnMut(SocketAddr) -> io::Result<T>>(
-    addrs: impl ToSocketAddrs,
-    mut f: F,
-) -> io::Result<T> {
+///
+/// `f` returns a future that owns what it needs (not an async closure that
+/// lends from itself), so the caller's future stays `Send` for any address
+/// type (see `rt::unthreaded`).
+pub(crate) async fn each_addr<T, F, Fut>(addrs: impl ToSocketAddrs, mut f: F) -> io::Result<T>
+where
+    F: FnMut(SocketAddr) -> Fut,
+    Fut: Future<Output = io::Result<T>>,
+{
     let list = addrs.to_socket_addrs().await?;
     let mut last = None;
     for addr in list {

@@ -9,7 +9,7 @@ use futures_core::Stream;
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
-use std::rc::Rc;
+use std::sync::Arc;
 use std::task::{Context, Poll, ready};
 
 /// A TCP listener, like `tokio::net::TcpListener`.
@@ -39,7 +39,7 @@ impl TcpListener {
     /// # Ok(()) }
     /// ```
     pub async fn bind_with_backlog(addr: impl ToSocketAddrs, backlog: Option<u64>) -> io::Result<TcpListener> {
-        each_addr(addr, async |addr| {
+        each_addr(addr, move |addr| async move {
             let socket = TcpSocket::create(family(&addr)).map_err(|e| net_err(e, "bind"))?;
             socket.bind(to_wasi(addr)).map_err(|e| net_err(e, &format!("bind {addr}")))?;
             if let Some(n) = backlog {
@@ -86,7 +86,7 @@ fn done_future(fut: wit_bindgen::FutureReader<Result<(), ErrorCode>>, op: &'stat
 /// # Ok(()) }
 /// ```
 pub struct TcpStream {
-    socket: Rc<TcpSocket>,
+    socket: Arc<TcpSocket>,
     read: ByteReader,
     write: ByteWriter,
 }
@@ -99,7 +99,7 @@ impl std::fmt::Debug for TcpStream {
 
 impl TcpStream {
     fn from_socket(socket: TcpSocket) -> TcpStream {
-        let socket = Rc::new(socket);
+        let socket = Arc::new(socket);
         let (rx, done) = socket.receive();
         let read = ByteReader::new(rx, Some(done_future(done, "read")));
         let s = socket.clone();
@@ -119,7 +119,7 @@ impl TcpStream {
     /// # Ok(()) }
     /// ```
     pub async fn connect(addr: impl ToSocketAddrs) -> io::Result<TcpStream> {
-        each_addr(addr, async |addr| {
+        each_addr(addr, move |addr| async move {
             let socket = TcpSocket::create(family(&addr)).map_err(|e| net_err(e, "connect"))?;
             socket.connect(to_wasi(addr)).await.map_err(|e| net_err(e, &format!("connect {addr}")))?;
             Ok(TcpStream::from_socket(socket))
@@ -150,7 +150,7 @@ impl TcpStream {
 /// # fn f(s: wasio::net::TcpStream) { let (rd, _): (wasio::net::OwnedReadHalf, _) = s.into_split(); }
 /// ```
 pub struct OwnedReadHalf {
-    socket: Rc<TcpSocket>,
+    socket: Arc<TcpSocket>,
     read: ByteReader,
 }
 
@@ -160,7 +160,7 @@ pub struct OwnedReadHalf {
 /// # fn f(s: wasio::net::TcpStream) { let (_, wr): (_, wasio::net::OwnedWriteHalf) = s.into_split(); }
 /// ```
 pub struct OwnedWriteHalf {
-    socket: Rc<TcpSocket>,
+    socket: Arc<TcpSocket>,
     write: ByteWriter,
 }
 
@@ -179,3 +179,5 @@ impl std::fmt::Debug for OwnedWriteHalf {
 super::socket_options!(TcpStream, get_hop_limit, set_hop_limit);
 super::tcp_stream_methods!(get_remote_address, get_local_address, get_keep_alive_enabled);
 super::tcp_listener_common!();
+
+crate::rt::unthreaded::unthreaded_send_sync!([] TcpListener);

@@ -10,7 +10,7 @@ use crate::rt::{Registration, register_pollable};
 use std::cell::RefCell;
 use std::io;
 use std::net::SocketAddr;
-use std::rc::Rc;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use wasip2::sockets::network::ErrorCode;
 use wasip2::sockets::tcp::{ShutdownType, TcpSocket};
@@ -40,7 +40,7 @@ impl TcpListener {
     /// # Ok(()) }
     /// ```
     pub async fn bind_with_backlog(addr: impl ToSocketAddrs, backlog: Option<u64>) -> io::Result<TcpListener> {
-        each_addr(addr, async |addr| {
+        each_addr(addr, move |addr| async move {
             let socket = create_tcp_socket(family(&addr)).map_err(|e| net_err(e, "bind"))?;
             let net = network();
             socket.start_bind(&net, to_wasi(addr)).map_err(|e| net_err(e, &format!("bind {addr}")))?;
@@ -87,7 +87,7 @@ impl TcpListener {
 /// shut down when it is closed.
 struct Sender {
     writer: OutputWriter,
-    socket: Rc<TcpSocket>,
+    socket: Arc<TcpSocket>,
 }
 
 // The same methods as WASI 0.3's `ByteWriter` (the handle id is unused:
@@ -145,7 +145,7 @@ pub struct TcpStream {
     // The streams (children of the socket) drop first.
     read: BufInput,
     write: Sender,
-    socket: Rc<TcpSocket>,
+    socket: Arc<TcpSocket>,
 }
 
 impl std::fmt::Debug for TcpStream {
@@ -160,7 +160,7 @@ impl TcpStream {
         input: wasip2::io::streams::InputStream,
         output: wasip2::io::streams::OutputStream,
     ) -> TcpStream {
-        let socket = Rc::new(socket);
+        let socket = Arc::new(socket);
         TcpStream {
             read: BufInput::new(input, "tcp read"),
             write: Sender { writer: OutputWriter::new(output), socket: socket.clone() },
@@ -176,7 +176,7 @@ impl TcpStream {
     /// # Ok(()) }
     /// ```
     pub async fn connect(addr: impl ToSocketAddrs) -> io::Result<TcpStream> {
-        each_addr(addr, async |addr| {
+        each_addr(addr, move |addr| async move {
             let socket = create_tcp_socket(family(&addr)).map_err(|e| net_err(e, "connect"))?;
             let net = network();
             socket.start_connect(&net, to_wasi(addr)).map_err(|e| net_err(e, &format!("connect {addr}")))?;
@@ -205,7 +205,7 @@ impl TcpStream {
 /// ```
 pub struct OwnedReadHalf {
     read: BufInput,
-    socket: Rc<TcpSocket>,
+    socket: Arc<TcpSocket>,
 }
 
 /// The writing half of a [`TcpStream`].
@@ -241,3 +241,5 @@ super::socket_options!(
 );
 super::tcp_stream_methods!(remote_address, local_address, keep_alive_enabled);
 super::tcp_listener_common!();
+
+crate::rt::unthreaded::unthreaded_send_sync!([] TcpListener);

@@ -29,7 +29,7 @@ impl UdpSocket {
     /// # Ok(()) }
     /// ```
     pub async fn bind(addr: impl ToSocketAddrs) -> io::Result<UdpSocket> {
-        each_addr(addr, async |addr| {
+        each_addr(addr, move |addr| async move {
             let socket = WasiUdp::create(family(&addr)).map_err(|e| net_err(e, "udp bind"))?;
             socket.bind(to_wasi(addr)).map_err(|e| net_err(e, &format!("udp bind {addr}")))?;
             Ok(UdpSocket { socket })
@@ -46,7 +46,7 @@ impl UdpSocket {
     /// # Ok(()) }
     /// ```
     pub async fn connect(&self, addr: impl ToSocketAddrs) -> io::Result<()> {
-        each_addr(addr, async |addr| {
+        each_addr(addr, move |addr| async move {
             self.socket.connect(to_wasi(addr)).map_err(|e| net_err(e, &format!("udp connect {addr}")))
         })
         .await

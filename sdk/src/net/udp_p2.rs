@@ -42,7 +42,7 @@ impl UdpSocket {
     /// # Ok(()) }
     /// ```
     pub async fn bind(addr: impl ToSocketAddrs) -> io::Result<UdpSocket> {
-        each_addr(addr, async |addr| {
+        each_addr(addr, move |addr| async move {
             let socket = create_udp_socket(family(&addr)).map_err(|e| net_err(e, "udp bind"))?;
             let net = network();
             socket.start_bind(&net, to_wasi(addr)).map_err(|e| net_err(e, &format!("udp bind {addr}")))?;
@@ -74,7 +74,7 @@ impl UdpSocket {
     /// # Ok(()) }
     /// ```
     pub async fn connect(&self, addr: impl ToSocketAddrs) -> io::Result<()> {
-        each_addr(addr, async |addr| {
+        each_addr(addr, move |addr| async move {
             self.open(Some(addr)).map_err(|e| io::Error::new(e.kind(), format!("udp connect {addr}: {e}")))
         })
         .await
@@ -212,3 +212,5 @@ super::socket_options!(
     send_buffer_size,
     set_send_buffer_size
 );
+
+crate::rt::unthreaded::unthreaded_send_sync!([] UdpSocket);

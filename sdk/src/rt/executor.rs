@@ -574,3 +574,5 @@ unsafe fn cabi_rust_spawn(ptr: *mut c_void, task: Box<dyn Future<Output = ()>>) 
     let (raw, _, _) = owner.spawn(Pin::from(task));
     raw.detach();
 }
+
+crate::rt::unthreaded::unthreaded_send_sync!([] TaskMeta);

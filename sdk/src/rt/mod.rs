@@ -42,6 +42,7 @@ mod abi;
 mod executor;
 mod task;
 pub(crate) mod timer;
+pub(crate) mod unthreaded;
 
 #[cfg(feature = "p2")]
 pub(crate) use task::block_on_all;
