@@ -146,3 +146,46 @@ pub fn http_handler(attr: TokenStream, item: TokenStream) -> TokenStream {
     }
     .into()
 }
+
+/// Serves the tower `Service` that `fn app() -> S` builds (an axum
+/// `Router`, with its `State`) as the component's HTTP handler (feature
+/// `tower`). `app` runs once per instance, on its first request; each
+/// request gets a clone of the service.
+///
+/// ```ignore
+/// use axum::{Router, routing::get};
+///
+/// #[wasio::http::service]
+/// fn app() -> Router {
+///     Router::new().route("/", get(|| async { "hello\n" }))
+/// }
+/// ```
+#[proc_macro_attribute]
+pub fn http_service(attr: TokenStream, item: TokenStream) -> TokenStream {
+    if !attr.is_empty() {
+        let msg = "#[wasio::http::service] takes no arguments";
+        return syn::Error::new(proc_macro2::TokenStream::from(attr).span(), msg).to_compile_error().into();
+    }
+    let func: ItemFn = match syn::parse(item) {
+        Ok(f) => f,
+        Err(e) => return e.to_compile_error().into(),
+    };
+    if func.sig.asyncness.is_some() || !func.sig.inputs.is_empty() {
+        let msg = "#[wasio::http::service] needs `fn() -> impl tower::Service<Request<Body>> + Clone` (not async)";
+        return syn::Error::new(func.sig.fn_token.span(), msg).to_compile_error().into();
+    }
+    let name = &func.sig.ident;
+    quote! {
+        #func
+
+        #[doc(hidden)]
+        async fn __wasio_serve_service(
+            request: ::wasio::http::Request<::wasio::http::Body>,
+        ) -> ::wasio::http::Response<::wasio::http::Body> {
+            ::wasio::http::__private::serve_with(#name, request).await
+        }
+
+        ::wasio::__http_handler!(__wasio_serve_service);
+    }
+    .into()
+}

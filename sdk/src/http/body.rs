@@ -37,6 +37,10 @@ use wasi_p2::Incoming;
 
 type TrailersResult = Result<Option<Fields>, ErrorCode>;
 
+
+/// tower's and axum's boxed error; a wasio [`Error`] in it comes back out
+/// whole (its status kept).
+type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 /// A streaming HTTP body, implementing `http_body::Body` with `Bytes` data
 /// frames and optional trailers.
 ///
@@ -79,14 +83,14 @@ impl<B> http_body::Body for MapBody<B>
 where
     B: http_body::Body,
     B::Data: Into<Bytes>,
-    B::Error: Into<Error>,
+    B::Error: Into<BoxError>,
 {
     type Data = Bytes;
     type Error = Error;
 
     fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Error>>> {
         let frame = ready!(self.project().inner.poll_frame(cx));
-        Poll::Ready(frame.map(|f| f.map(|f| f.map_data(Into::into)).map_err(Into::into)))
+        Poll::Ready(frame.map(|f| f.map(|f| f.map_data(Into::into)).map_err(|e| Error::from(e.into()))))
     }
 
     fn is_end_stream(&self) -> bool {
@@ -238,7 +242,7 @@ impl Body {
     where
         B: http_body::Body + Send + 'static,
         B::Data: Into<Bytes>,
-        B::Error: Into<Error>,
+        B::Error: Into<BoxError>,
     {
         Body { inner: Inner::Http(Box::pin(MapBody { inner: body })) }
     }

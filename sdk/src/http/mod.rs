@@ -20,6 +20,8 @@ mod client;
 mod error;
 mod fields;
 mod server;
+#[cfg(feature = "tower")]
+mod service;
 // The WASI 0.2 client and handler (feature `p2`).
 #[cfg(feature = "p2")]
 #[path = "client_p2.rs"]
@@ -37,6 +39,10 @@ pub use server::IntoResponse;
 #[cfg(feature = "json")]
 pub use server::Json;
 pub use wasio_macros::http_handler as handler;
+#[cfg(feature = "tower")]
+pub use service::call_service;
+#[cfg(feature = "tower")]
+pub use wasio_macros::http_service as service;
 
 #[doc(hidden)]
 pub mod __private {
@@ -44,4 +50,6 @@ pub mod __private {
     pub use super::server::serve;
     #[cfg(feature = "p2")]
     pub use super::server_p2::serve;
+    #[cfg(feature = "tower")]
+    pub use super::service::serve_with;
 }
