@@ -13,19 +13,19 @@ if [ "$(cargo generate --version 2>/dev/null | awk '{print $2}')" != "$CARGO_GEN
 fi
 
 echo "== building guest components (wasm32-wasip2, release)" >&2
-cargo build --locked --target wasm32-wasip2 --release -p hello -p tasks -p timers -p fs-copy -p tcp-echo -p http-hello -p http-echo -p http-proxy -p kv-store -p kv-client -p hyper-hello -p gzip -p ws-echo -p wasio-test-guests
+cargo build --locked --target wasm32-wasip2 --release -p hello -p tasks -p timers -p fs-copy -p tcp-echo -p http-hello -p axum-app -p http-echo -p http-proxy -p kv-store -p kv-client -p hyper-hello -p gzip -p ws-echo -p wasio-test-guests
 
 echo "== the same programs for WASI 0.2 hosts (wasio's p2 feature, into target/p2)" >&2
 CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/p2" cargo build --locked --target wasm32-wasip2 --release \
-    -p hello -p tasks -p timers -p fs-copy -p http-hello -p http-echo -p http-proxy -p tcp-echo -p hyper-hello \
+    -p hello -p tasks -p timers -p fs-copy -p http-hello -p axum-app -p http-echo -p http-proxy -p tcp-echo -p hyper-hello \
     -p gzip -p ws-echo -p wasio-test-guests --features wasio/p2 \
-    --bin hello --bin tasks --bin timers --bin fs-copy --bin http-hello --bin http-echo --bin http-proxy \
+    --bin hello --bin tasks --bin timers --bin fs-copy --bin http-hello --bin axum-app --bin http-echo --bin http-proxy \
     --bin tcp-echo --bin hyper-hello --bin gzip --bin ws-echo \
     --bin sleepers --bin interval_probe --bin rand_probe --bin stdio_probe --bin http_client_probe --bin net_probe \
     --bin fs_probe --bin conformance
 
 # Every feature but `p2`, which selects the other backend.
-FEATURES="json,bindgen,tokio-io,hyper"
+FEATURES="json,bindgen,tokio-io,hyper,tower"
 
 echo "== guest-side tests (#[wasio::test] on the wasmtime CLI) and doc examples" >&2
 cargo test --locked --target wasm32-wasip2 -p wasio --features "$FEATURES"
@@ -37,7 +37,7 @@ CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/p2" cargo test --locked --target w
 echo "== rustdoc without warnings, both builds" >&2
 RUSTDOCFLAGS="-D warnings" cargo doc --locked --target wasm32-wasip2 -p wasio --features "$FEATURES" --no-deps
 CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/p2" RUSTDOCFLAGS="-D warnings" \
-    cargo doc --locked --target wasm32-wasip2 -p wasio --features p2,tokio-io,hyper,json --no-deps
+    cargo doc --locked --target wasm32-wasip2 -p wasio --features p2,tokio-io,hyper,json,tower --no-deps
 
 echo "== host-side tests (embedded Wasmtime + wasmtime CLI)" >&2
 cargo test --locked -p wasio-tests "$@"
