@@ -215,3 +215,32 @@ async fn a_client_gone_mid_upload_leaves_no_handle_on_the_embedded_host() -> any
     }
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tower_http_compression_cors_and_request_id_layers_work() {
+    use std::io::Read;
+    for b in BACKENDS {
+        println!("checking the {b:?} build");
+        let dir = tempfile::tempdir().unwrap();
+        let served = serve(b, dir.path());
+        let want: String = (0..2048).map(|i| format!("line {i:>20}\n")).collect();
+
+        let r = http_request(served.addr, "GET", "/report", &[("accept-encoding", "gzip"), ("origin", "http://a.example")], None)
+            .await
+            .unwrap();
+        assert_eq!(r.status, 200);
+        assert_eq!(r.header("content-encoding"), Some("gzip"));
+        assert!(r.body.len() < want.len() / 4, "compressed to {} bytes", r.body.len());
+        let mut plain = String::new();
+        flate2::read::GzDecoder::new(&r.body[..]).read_to_string(&mut plain).unwrap();
+        assert_eq!(plain, want);
+        assert_eq!(r.header("access-control-allow-origin"), Some("*"));
+        assert!(r.header("x-request-id").is_some_and(|id| id.parse::<u64>().is_ok()), "{:?}", r.headers);
+
+        let r = get(served.addr, "/report").await;
+        assert_eq!(r.header("content-encoding"), None);
+        assert_eq!(text(&r), want);
+        let r = http_request(served.addr, "GET", "/", &[("x-request-id", "abc-123")], None).await.unwrap();
+        assert_eq!(r.header("x-request-id"), Some("abc-123"), "a client's id is kept and echoed");
+    }
+}

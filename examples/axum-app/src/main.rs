@@ -1,7 +1,8 @@
 //! An axum `Router` served by wasio (`#[wasio::http::service]`): routing,
 //! `Path`/`Query`/`Json` extractors, shared `State`, a download streamed from
 //! a preopened directory, an upload streamed into a file, a handler under a
-//! timeout (504) and an outbound call with wasio's client.
+//! timeout (504), an outbound call with wasio's client, and tower-http's
+//! compression, CORS and request-id layers.
 //!
 //! ```sh
 //! mkdir -p /tmp/files
@@ -21,6 +22,9 @@ use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::CorsLayer;
+use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
 
 /// State shared by every request this instance serves.
 #[derive(Clone, Default)]
@@ -39,7 +43,30 @@ fn app() -> Router {
         .route("/files/{name}", get(download).put(upload))
         .route("/slow", get(slow))
         .route("/fetch", get(fetch))
+        .route("/report", get(report))
         .with_state(AppState::default())
+        // tower-http middleware runs as is: gzip for clients that accept it,
+        // CORS, and an `x-request-id` set and echoed back.
+        .layer(CompressionLayer::new())
+        .layer(CorsLayer::permissive())
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(Counter::default()))
+}
+
+/// Request ids `1`, `2`, ... per instance.
+#[derive(Clone, Default)]
+struct Counter(Arc<AtomicU64>);
+
+impl MakeRequestId for Counter {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        let n = self.0.fetch_add(1, Ordering::Relaxed) + 1;
+        Some(RequestId::new(n.to_string().parse().ok()?))
+    }
+}
+
+/// 64 KiB of text, worth compressing.
+async fn report() -> String {
+    (0..2048).map(|i| format!("line {i:>20}\n")).collect()
 }
 
 #[derive(Serialize)]
