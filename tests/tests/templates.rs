@@ -123,6 +123,32 @@ fn http_server_template() {
 }
 
 #[test]
+fn axum_template() {
+    let (_dir, wasms) = generate_and_build("axum", "hello-axum");
+    for wasm in wasms {
+        let served = Served::start_wasm(&wasm, &[], Stdio::inherit());
+        let get = |path: &str| {
+            let mut s = std::net::TcpStream::connect(served.addr).unwrap();
+            write!(s, "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+            let mut text = String::new();
+            s.read_to_string(&mut text).unwrap();
+            text
+        };
+        let hello = get("/");
+        assert!(hello.starts_with("HTTP/1.1 200"), "{hello}");
+        assert!(hello.contains("content-length: 23\r\n"), "{hello}");
+        assert!(hello.ends_with("\r\n\r\nHello from hello-axum!\n"), "{hello}");
+        let user = get("/users/7");
+        assert!(user.contains("content-type: application/json\r\n"), "{user}");
+        assert!(user.ends_with("\r\n\r\n{\"id\":7,\"name\":\"user-7\"}"), "{user}");
+        let visits = get("/visits");
+        assert!(visits.starts_with("HTTP/1.1 200"), "{visits}");
+        assert!(get("/users/x").starts_with("HTTP/1.1 400"));
+        assert!(get("/missing").starts_with("HTTP/1.1 404"));
+    }
+}
+
+#[test]
 fn http_client_template() {
     let (_dir, wasms) = generate_and_build("http-client", "hello-client");
     for wasm in wasms {
