@@ -153,6 +153,27 @@ lines.append(f"| HTTP hello requests/s, median of the per-round ratios | | | {pa
 
 lines += [
     "",
+    "axum hello (one route) served by wasio's `#[wasio::http::service]`, on WASI 0.3",
+    "and with the `p2` feature, against wstd-axum 0.6 (WASI 0.2), in the same run.",
+    "",
+    "| benchmark | wasio 0.3 | wasio p2 | wstd-axum | wasio 0.3 / wstd-axum | wasio p2 / wstd-axum |",
+    "| --- | --- | --- | --- | --- | --- |",
+]
+for what, label, digits in [
+    ("rps", "axum hello requests/s (wrk 32 connections)", 0),
+    ("p50", "axum hello latency p50 (ms)", 2),
+    ("p99", "axum hello latency p99 (ms)", 2),
+    ("size_axum", "`.wasm` size, axum hello (bytes)", 0),
+]:
+    a, p, w = med("axum", what), med("axum-p2", what), med("axum-wstd", what)
+    lines.append(f"| {label} | {fmt(a, digits)} | {fmt(p, digits)} | {fmt(w, digits)} | {ratio(a, w)} | {ratio(p, w)} |")
+lines.append(
+    f"| axum hello requests/s, median of the per-round ratios | | | | {paired('axum', 'axum-wstd', 'rps')} | {paired('axum-p2', 'axum-wstd', 'rps')} |"
+)
+lines.append(f"\nGuest instructions per axum request on WASI 0.3 (fuel): {fmt(med('axum', 'http_fuel_per_request'), 0)}.")
+
+lines += [
+    "",
     "Files on WASI 0.2 (wstd has no filesystem API): wasio's `p2` build against",
     "blocking `std::fs` (wasi-libc), in the same run.",
     "",

@@ -10,7 +10,8 @@ ROUNDS="${1:-5}"
 HELLOS="-p bench-hello-wasio -p bench-hello-raw -p bench-hello-wstd"
 cargo build --locked --target wasm32-wasip2 --release $HELLOS -p bench-fs-wasio -p bench-fs-raw -p bench-fs-std \
     -p tcp-echo -p bench-tcp-raw -p bench-tcp-wstd -p http-echo \
-    -p bench-http-wasio -p bench-http-raw -p bench-http-wstd -p bench-exec-wasio -p bench-exec-raw >&2
+    -p bench-http-wasio -p bench-http-raw -p bench-http-wstd -p bench-exec-wasio -p bench-exec-raw \
+    -p bench-axum-wasio -p bench-axum-wstd >&2
 for tool in wrk curl valgrind; do
     if ! command -v "$tool" >/dev/null 2>&1; then
         (apt-get install -y -q "$tool" || (apt-get update -q && apt-get install -y -q "$tool")) >&2
@@ -19,7 +20,7 @@ done
 # wasio's WASI 0.2 builds (feature p2), compared with wstd (also WASI 0.2).
 W2=target/p2/wasm32-wasip2/release
 CARGO_TARGET_DIR=target/p2 cargo build --locked --target wasm32-wasip2 --release \
-    -p bench-http-wasio -p http-echo -p bench-fs-wasio --features wasio/p2,bench-fs-wasio/p2 >&2
+    -p bench-http-wasio -p http-echo -p bench-fs-wasio -p bench-axum-wasio --features wasio/p2,bench-fs-wasio/p2 >&2
 cargo build --locked --release -p bench-loadgen >&2
 # The fuel runner shares the test suite's embedded-Wasmtime build.
 cargo test --locked -p wasio-tests --no-run >&2
@@ -124,6 +125,35 @@ for round in $(seq $((ROUNDS * 2))); do
             "$TMP/wrk.out" >> "$OUT"
         kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
     done
+done
+
+# axum hello (one route answering "Hello, WASI!"): wasio's
+# `#[wasio::http::service]` on WASI 0.3 and on 0.2 (`p2`) against
+# wstd-axum 0.6 (WASI 0.2), alternating rounds as above.
+axum_wasm() {
+    case "$1" in
+        axum) echo "$W/bench_axum_wasio.wasm" ;;
+        axum-p2) echo "$W2/bench_axum_wasio.wasm" ;;
+        axum-wstd) echo "$W/bench_axum_wstd.wasm" ;;
+    esac
+}
+for round in $(seq $((ROUNDS * 2))); do
+    for who in axum axum-p2 axum-wstd; do
+        port="$(free_port)"
+        "$WASMTIME" serve -Scli --addr "127.0.0.1:$port" "$(axum_wasm "$who")" >/dev/null 2>&1 &
+        pid=$!
+        wait_port "$port"
+        got="$(curl -s "http://127.0.0.1:$port/")"
+        [ "$got" = "Hello, WASI!" ] || { echo "$who answered: $got" >&2; exit 1; }
+        wrk -t2 -c32 -d3s --latency "http://127.0.0.1:$port/" > "$TMP/wrk.out"
+        awk -v who="$who" '/Requests\/sec/ {print who, "rps", $2} /^ +50%/ {print who, "p50", $2} /^ +99%/ {print who, "p99", $2}' \
+            "$TMP/wrk.out" >> "$OUT"
+        kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
+    done
+done
+"$EXEC_FUEL" http "$(axum_wasm axum)" 5000 | sed "s/^/axum /" >> "$OUT"
+for who in axum axum-p2 axum-wstd; do
+    echo "$who size_axum $(stat -c %s "$(axum_wasm "$who")")" >> "$OUT"
 done
 
 # A connection storm: 2,000 wrk connections for 8 s against each hello
