@@ -47,9 +47,15 @@ async fn every_route_answers_with_its_status_and_body() {
         let r = get(addr, "/search?q=x").await;
         assert_eq!(text(&r), r#"{"q":"x","limit":10}"#);
 
-        let r = http_request(addr, "POST", "/echo", &[("content-type", "application/json")], Some(br#"{"a":[1,2]}"#.to_vec()))
-            .await
-            .unwrap();
+        let r = http_request(
+            addr,
+            "POST",
+            "/echo",
+            &[("content-type", "application/json")],
+            Some(br#"{"a":[1,2]}"#.to_vec()),
+        )
+        .await
+        .unwrap();
         assert_eq!((r.status, text(&r).as_str()), (200, r#"{"got":{"a":[1,2]}}"#));
 
         // `State` is shared by the requests an instance serves; each answer
@@ -141,7 +147,9 @@ async fn a_thousand_concurrent_requests_are_all_answered() {
         let served = serve(b, dir.path());
         let addr = served.addr;
         let tasks: Vec<_> = (0..1000u32)
-            .map(|i| tokio::spawn(async move { (i, http_request(addr, "GET", &format!("/users/{i}"), &[], None).await) }))
+            .map(|i| {
+                tokio::spawn(async move { (i, http_request(addr, "GET", &format!("/users/{i}"), &[], None).await) })
+            })
             .collect();
         let mut ok = 0;
         for t in tasks {
@@ -225,9 +233,15 @@ async fn tower_http_compression_cors_and_request_id_layers_work() {
         let served = serve(b, dir.path());
         let want: String = (0..2048).map(|i| format!("line {i:>20}\n")).collect();
 
-        let r = http_request(served.addr, "GET", "/report", &[("accept-encoding", "gzip"), ("origin", "http://a.example")], None)
-            .await
-            .unwrap();
+        let r = http_request(
+            served.addr,
+            "GET",
+            "/report",
+            &[("accept-encoding", "gzip"), ("origin", "http://a.example")],
+            None,
+        )
+        .await
+        .unwrap();
         assert_eq!(r.status, 200);
         assert_eq!(r.header("content-encoding"), Some("gzip"));
         assert!(r.body.len() < want.len() / 4, "compressed to {} bytes", r.body.len());

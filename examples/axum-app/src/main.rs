@@ -10,13 +10,13 @@
 //! curl localhost:8080/users/7
 //! ```
 
+use axum::Json;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Json;
 use futures_util::{AsyncWriteExt, StreamExt};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -197,8 +197,10 @@ async fn fetch(Query(f): Query<Fetch>) -> Response {
         Ok(resp) => {
             let status = resp.status();
             match resp.into_body().bytes().await {
-                Ok(bytes) => (StatusCode::OK, format!("upstream {}: {}", status.as_u16(), String::from_utf8_lossy(&bytes)))
-                    .into_response(),
+                Ok(bytes) => {
+                    (StatusCode::OK, format!("upstream {}: {}", status.as_u16(), String::from_utf8_lossy(&bytes)))
+                        .into_response()
+                }
                 Err(e) => (StatusCode::BAD_GATEWAY, format!("{e}\n")).into_response(),
             }
         }

@@ -37,7 +37,6 @@ use wasi_p2::Incoming;
 
 type TrailersResult = Result<Option<Fields>, ErrorCode>;
 
-
 /// tower's and axum's boxed error; a wasio [`Error`] in it comes back out
 /// whole (its status kept).
 type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
@@ -225,9 +224,7 @@ impl Body {
         B: Into<Bytes>,
         E: Into<Error>,
     {
-        Body {
-            inner: Inner::Stream(stream.map(|r| r.map(|b| Frame::data(b.into())).map_err(Into::into)).boxed()),
-        }
+        Body { inner: Inner::Stream(stream.map(|r| r.map(|b| Frame::data(b.into())).map_err(Into::into)).boxed()) }
     }
 
     /// Wraps any `http_body::Body` (an axum or hyper body, `http_body_util`'s

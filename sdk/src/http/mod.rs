@@ -38,9 +38,9 @@ pub use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, Response, St
 pub use server::IntoResponse;
 #[cfg(feature = "json")]
 pub use server::Json;
-pub use wasio_macros::http_handler as handler;
 #[cfg(feature = "tower")]
 pub use service::call_service;
+pub use wasio_macros::http_handler as handler;
 #[cfg(feature = "tower")]
 pub use wasio_macros::http_service as service;
 
