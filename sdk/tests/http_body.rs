@@ -91,12 +91,17 @@ async fn errors_are_std_errors_that_box_and_keep_their_status() -> Result<(), Er
 }
 
 #[wasio::test]
-async fn json_responses_carry_their_content_type() -> Result<(), Error> {
+async fn json_and_text_responses_carry_their_content_type() -> Result<(), Error> {
     let r = (StatusCode::NOT_FOUND, String::from("gone")).into_response();
-    assert_eq!((r.status(), r.headers().get("content-type")), (StatusCode::NOT_FOUND, None));
+    assert_eq!((r.status(), r.body().content_type()), (StatusCode::NOT_FOUND, Some("text/plain; charset=utf-8")));
+    assert_eq!("hi".into_response().body().content_type(), Some("text/plain; charset=utf-8"));
     let r = (StatusCode::CREATED, wasio::http::Json(serde_json::json!({"id": 7}))).into_response();
-    assert_eq!((r.status(), r.headers()["content-type"].to_str().unwrap()), (StatusCode::CREATED, "application/json"));
+    assert_eq!((r.status(), r.body().content_type()), (StatusCode::CREATED, Some("application/json")));
     assert_eq!(r.into_body().text().await?, r#"{"id":7}"#);
+    assert_eq!(Body::from_json(&[1, 2])?.content_type(), Some("application/json"));
+    // Bytes, plain bodies and wrapped ones say nothing.
+    assert_eq!(Body::from("x").content_type(), None);
+    assert_eq!(bytes::Bytes::from_static(b"x").into_response().body().content_type(), None);
     Ok(())
 }
 

@@ -427,6 +427,30 @@ async fn connect_asterisk_and_absolute_targets_reach_the_handler() {
             "{b:?}"
         );
         assert_eq!(r.header("transfer-encoding"), None, "{b:?}");
+        assert_eq!(r.header("content-type"), None, "a wrapped body names no type: {b:?}");
+    }
+}
+
+/// Text answers go out as `text/plain; charset=utf-8` (as axum's), a body
+/// built from bytes names no type, and a handler's own `content-type` wins
+/// (sent once).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn text_answers_carry_text_plain_unless_the_handler_names_a_type() {
+    for b in BACKENDS {
+        println!("checking the {b:?} build");
+        let served = Served::start_in(b, "http-hello", &[]);
+        let content_types = |r: &wasio_tests::HttpResponse| -> Vec<String> {
+            r.headers.iter().filter(|(k, _)| k == "content-type").map(|(_, v)| v.clone()).collect()
+        };
+        let r = http_request(served.addr, "GET", "/uri", &[], None).await.unwrap();
+        assert_eq!((r.status, content_types(&r)), (200, vec!["text/plain; charset=utf-8".to_string()]), "{b:?}");
+        let r = http_request(served.addr, "GET", "/nothing-here", &[], None).await.unwrap();
+        assert_eq!((r.status, content_types(&r)), (404, vec!["text/plain; charset=utf-8".to_string()]), "{b:?}");
+        let r = http_request(served.addr, "GET", "/", &[], None).await.unwrap();
+        assert_eq!((r.status, content_types(&r)), (200, vec![]), "{b:?}");
+        let r = http_request(served.addr, "GET", "/html", &[], None).await.unwrap();
+        assert_eq!((r.status, content_types(&r)), (200, vec!["text/html".to_string()]), "{b:?}");
+        assert_eq!(r.body, b"<p>hello</p>\n", "{b:?}");
     }
 }
 

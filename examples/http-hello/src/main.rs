@@ -82,6 +82,13 @@ async fn handle(req: Request<Body>) -> Result<Response<Body>, Error> {
                 .collect();
             Ok(format!("{} bytes, trailers [{}]\n", data.len(), names.join(", ")).into_response())
         }
+        // A text answer says `text/plain; charset=utf-8` unless the
+        // handler's headers name a type.
+        ("GET", "/html") => {
+            let mut r = "<p>hello</p>\n".into_response();
+            r.headers_mut().insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("text/html"));
+            Ok(r)
+        }
         ("GET", "/error") => Err(Error::msg("something went wrong")),
         // A bug in a handler: the panic traps the instance (release builds
         // abort on panic); `wasmtime serve` answers that request with a 500

@@ -55,6 +55,10 @@ type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 /// ```
 pub struct Body {
     inner: Inner,
+    /// The `content-type` this body's data has unless the message says
+    /// otherwise (`Json`, `from_json`, text answers): added to the head as
+    /// it goes to the host, with no header map built for it.
+    content_type: Option<&'static str>,
 }
 
 enum Inner {
@@ -208,7 +212,7 @@ impl Body {
     /// let b = wasio::http::Body::empty();
     /// ```
     pub fn empty() -> Body {
-        Body { inner: Inner::Empty }
+        Body { inner: Inner::Empty, content_type: None }
     }
 
     /// A body streamed from `stream`'s chunks.
@@ -224,7 +228,10 @@ impl Body {
         B: Into<Bytes>,
         E: Into<Error>,
     {
-        Body { inner: Inner::Stream(stream.map(|r| r.map(|b| Frame::data(b.into())).map_err(Into::into)).boxed()) }
+        Body {
+            inner: Inner::Stream(stream.map(|r| r.map(|b| Frame::data(b.into())).map_err(Into::into)).boxed()),
+            content_type: None,
+        }
     }
 
     /// Wraps any `http_body::Body` (an axum or hyper body, `http_body_util`'s
@@ -241,7 +248,7 @@ impl Body {
         B::Data: Into<Bytes>,
         B::Error: Into<BoxError>,
     {
-        Body { inner: Inner::Http(Box::pin(MapBody { inner: body })) }
+        Body { inner: Inner::Http(Box::pin(MapBody { inner: body })), content_type: None }
     }
 
     /// A body streamed from `reader` in chunks of up to 64 KiB, read as the
@@ -300,7 +307,7 @@ impl Body {
     /// ```
     pub fn channel() -> (BodySender, Body) {
         let (tx, rx) = mpsc::channel(1);
-        (BodySender { tx }, Body { inner: Inner::Stream(rx.boxed()) })
+        (BodySender { tx }, Body { inner: Inner::Stream(rx.boxed()), content_type: None })
     }
 
     /// All data frames joined (trailers are dropped).
@@ -359,14 +366,37 @@ impl Body {
         serde_json::from_slice(&bytes).map_err(|e| Error::with_status(http::StatusCode::BAD_REQUEST, e))
     }
 
-    /// A JSON body (feature `json`).
+    /// A JSON body (feature `json`), sent with `content-type:
+    /// application/json` unless the request or response names another.
     ///
     /// ```ignore
     /// let body = wasio::http::Body::from_json(&serde_json::json!({"ok": true}))?;
     /// ```
     #[cfg(feature = "json")]
     pub fn from_json<T: serde::Serialize>(value: &T) -> Result<Body, Error> {
-        Ok(Body::from(serde_json::to_vec(value)?))
+        Ok(Body::from(serde_json::to_vec(value)?).with_content_type("application/json"))
+    }
+
+    /// This body with `content_type` as the message's `content-type` unless
+    /// its headers name one.
+    pub(crate) fn with_content_type(mut self, content_type: &'static str) -> Body {
+        self.content_type = Some(content_type);
+        self
+    }
+
+    /// The `content-type` this body goes out with when its request or
+    /// response names none in its headers: `application/json` for
+    /// [`Body::from_json`] and `Json`, `text/plain; charset=utf-8` for a
+    /// `&str` or `String` answer, else `None`. It is added to the head as
+    /// the message goes to the host, so it is not in `headers()`.
+    ///
+    /// ```no_run
+    /// use wasio::http::IntoResponse;
+    /// let r = "hi".into_response();
+    /// assert_eq!(r.body().content_type(), Some("text/plain; charset=utf-8"));
+    /// ```
+    pub fn content_type(&self) -> Option<&'static str> {
+        self.content_type
     }
 
     /// The data chunks as a `Stream` (trailers are dropped).
@@ -392,13 +422,13 @@ impl Body {
         res: wit_bindgen::FutureWriter<Result<(), ErrorCode>>,
         headers: &HeaderMap,
     ) -> Body {
-        Body { inner: Inner::Incoming(Incoming::new(data, trailers, res, content_length(headers))) }
+        Body { inner: Inner::Incoming(Incoming::new(data, trailers, res, content_length(headers))), content_type: None }
     }
 
     /// The body of a handler's request, consumed from the host when first
     /// read.
     pub(crate) fn request(request: WasiRequest, headers: &HeaderMap) -> Body {
-        Body { inner: Inner::Unread(Some(request), content_length(headers)) }
+        Body { inner: Inner::Unread(Some(request), content_length(headers)), content_type: None }
     }
 
     fn poll_frame_inner(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Error>>> {
@@ -522,7 +552,7 @@ impl http_body::Body for Body {
 
 impl From<Bytes> for Body {
     fn from(b: Bytes) -> Body {
-        Body { inner: Inner::Full(Some(b)) }
+        Body { inner: Inner::Full(Some(b)), content_type: None }
     }
 }
 

@@ -154,7 +154,10 @@ impl Body {
 
     /// The body of a client response, read as it arrives.
     pub(crate) fn response(response: IncomingResponse, headers: &http::HeaderMap) -> Body {
-        Body { inner: super::Inner::Incoming(Incoming::from_response(response, super::content_length(headers))) }
+        Body {
+            inner: super::Inner::Incoming(Incoming::from_response(response, super::content_length(headers))),
+            content_type: None,
+        }
     }
 
     /// Sends this body into `outgoing`: its data through the body's stream,

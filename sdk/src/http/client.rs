@@ -3,7 +3,9 @@
 use super::body::Body;
 use super::error::Error;
 #[cfg(not(feature = "p2"))]
-use super::fields::{from_fields, to_fields};
+use super::fields::{fields_with, from_fields};
+#[cfg(not(feature = "p2"))]
+use super::server::default_content_type;
 #[cfg(not(feature = "p2"))]
 use super::server::method_to_wasi;
 #[cfg(not(feature = "p2"))]
@@ -131,9 +133,10 @@ impl Client {
     /// ```
     pub async fn send<B: Into<Body>>(&self, request: Request<B>) -> Result<Response<Body>, Error> {
         let (parts, body) = request.into_parts();
-        let fields = to_fields(&parts.headers)?;
+        let body: Body = body.into();
+        let fields = fields_with(&parts.headers, [default_content_type(&parts.headers, &body), None])?;
         let options = self.options()?;
-        let (contents, trailers, feed) = body.into().into_wasi();
+        let (contents, trailers, feed) = body.into_wasi();
         let (req, sent) = WasiRequest::new(fields, contents, trailers, options);
         // One task feeds the body, then keeps our end of "request
         // transmitted" open until the host is done sending: dropping it

@@ -4,7 +4,8 @@
 use super::body::Body;
 use super::client::Client;
 use super::error::Error;
-use super::fields::{from_fields, to_fields};
+use super::fields::{fields_with, from_fields};
+use super::server::default_content_type;
 use super::server::method_to_wasi;
 use http::{Request, Response};
 use wasip2::http::outgoing_handler;
@@ -26,11 +27,13 @@ impl Client {
     /// ```
     pub async fn send<B: Into<Body>>(&self, request: Request<B>) -> Result<Response<Body>, Error> {
         let (parts, body) = request.into_parts();
-        let req = OutgoingRequest::new(to_fields(&parts.headers)?);
+        let body: Body = body.into();
+        let req =
+            OutgoingRequest::new(fields_with(&parts.headers, [default_content_type(&parts.headers, &body), None])?);
         super::client::set_request_head!(req, parts);
         let outgoing = req.body().map_err(|()| Error::msg("invalid request body"))?;
         let future = outgoing_handler::handle(req, self.options()?).map_err(|e| Error::from_code(e, "send"))?;
-        crate::spawn(body.into().send_wasi(outgoing));
+        crate::spawn(body.send_wasi(outgoing));
         // The wait borrows `future`, so it (with its pollable, a child of
         // `future`) is always dropped first, also half-way.
         let resp = match crate::rt::wait_until(|| future.subscribe(), || future.get()).await {

@@ -10,28 +10,56 @@ use wasip2::http::types::Fields;
 /// Converts headers to WASI fields; a header the host refuses (forbidden or
 /// invalid) is an `Err`.
 pub(crate) fn to_fields(map: &HeaderMap) -> Result<Fields, Error> {
-    fields_with(map, None)
+    fields_with(map, [None, None])
 }
 
-/// `map`'s headers and then `extra` as WASI fields, in one host call
-/// (`fields.from-list`) whatever their number. A header the host refuses is
-/// an `Err` naming it.
-pub(crate) fn fields_with(map: &HeaderMap, extra: Option<(&str, &[u8])>) -> Result<Fields, Error> {
-    if map.is_empty() && extra.is_none() {
+/// `map`'s headers and then the `extra` ones as WASI fields, in one host
+/// call (`fields.from-list`) whatever their number. A header the host
+/// refuses is an `Err` naming it.
+pub(crate) fn fields_with(map: &HeaderMap, extra: [Option<(&str, &[u8])>; 2]) -> Result<Fields, Error> {
+    if map.is_empty() && extra.iter().all(Option::is_none) {
         return Ok(Fields::new());
     }
-    let mut entries = Vec::with_capacity(map.len() + usize::from(extra.is_some()));
-    entries.extend(map.iter().map(|(name, value)| (name.as_str().to_owned(), value.as_bytes().to_vec())));
-    entries.extend(extra.map(|(name, value)| (name.to_owned(), value.to_vec())));
-    Fields::from_list(&entries).or_else(|e| {
-        // The host names no header in its refusal: find it by adding them
-        // one at a time (only on this error path).
-        let fields = Fields::new();
-        for (name, value) in &entries {
-            fields.append(name, value).map_err(|e| Error::header(e, name))?;
+    let pairs = map.iter().map(|(name, value)| (name.as_str(), value.as_bytes())).chain(extra.into_iter().flatten());
+    SCRATCH.with(|scratch| {
+        // Another call on this thread is using the scratch list: only an
+        // allocation is lost.
+        let mut own = Vec::new();
+        let mut borrowed = scratch.try_borrow_mut();
+        let entries = match borrowed.as_deref_mut() {
+            Ok(list) => list,
+            Err(_) => &mut own,
+        };
+        let mut n = 0;
+        for (name, value) in pairs {
+            if n == entries.len() {
+                entries.push((String::new(), Vec::new()));
+            }
+            let (k, v) = &mut entries[n];
+            k.clear();
+            k.push_str(name);
+            v.clear();
+            v.extend_from_slice(value);
+            n += 1;
         }
-        Err(Error::msg(format!("invalid header set: {e:?}")))
+        let entries = &entries[..n];
+        Fields::from_list(entries).or_else(|e| {
+            // The host names no header in its refusal: find it by adding
+            // them one at a time (only on this error path).
+            let fields = Fields::new();
+            for (name, value) in entries {
+                fields.append(name, value).map_err(|e| Error::header(e, name))?;
+            }
+            Err(Error::msg(format!("invalid header set: {e:?}")))
+        })
     })
+}
+
+thread_local! {
+    /// The owned name/value list `fields.from-list` takes, kept between
+    /// calls so that a response's head costs no allocation once the
+    /// instance has seen as many headers.
+    static SCRATCH: std::cell::RefCell<Vec<(String, Vec<u8>)>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Converts WASI fields to headers.
@@ -103,7 +131,7 @@ mod tests {
         let mut map = HeaderMap::new();
         map.append("x-a", HeaderValue::from_static("1"));
         map.append("x-a", HeaderValue::from_static("2"));
-        let fields = fields_with(&map, Some(("content-length", b"13"))).unwrap();
+        let fields = fields_with(&map, [None, Some(("content-length", b"13"))]).unwrap();
         assert_eq!(
             fields.copy_all(),
             [
@@ -112,8 +140,8 @@ mod tests {
                 ("content-length".to_string(), b"13".to_vec())
             ]
         );
-        assert!(fields_with(&HeaderMap::new(), None).unwrap().copy_all().is_empty());
-        let err = fields_with(&map, Some(("connection", b"close"))).expect_err("connection is refused");
+        assert!(fields_with(&HeaderMap::new(), [None, None]).unwrap().copy_all().is_empty());
+        let err = fields_with(&map, [Some(("connection", b"close")), None]).expect_err("connection is refused");
         assert!(err.to_string().contains("\"connection\""), "{err}");
     }
 

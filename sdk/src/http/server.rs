@@ -46,19 +46,22 @@ impl IntoResponse for Body {
     }
 }
 
-// `&str` and `String` answers carry no `content-type`: setting
-// `text/plain; charset=utf-8` (as axum does) cost 3.7k guest instructions
-// per request in the hello benchmark (+21%), for a header map allocated per
-// response. See docs/DESIGN-NOTES.md.
+/// The `content-type` of text answers, as axum's.
+const TEXT: &str = "text/plain; charset=utf-8";
+
+// Text answers carry `text/plain; charset=utf-8` in the body, not in a
+// header map (one per response cost 3.7k guest instructions a request): it
+// joins the head's field list on the way to the host. See
+// docs/DESIGN-NOTES.md.
 impl IntoResponse for &'static str {
     fn into_response(self) -> Response<Body> {
-        Response::new(Body::from(self))
+        Response::new(Body::from(self).with_content_type(TEXT))
     }
 }
 
 impl IntoResponse for String {
     fn into_response(self) -> Response<Body> {
-        Response::new(Body::from(self))
+        Response::new(Body::from(self).with_content_type(TEXT))
     }
 }
 
@@ -87,12 +90,8 @@ pub struct Json<T>(pub T);
 #[cfg(feature = "json")]
 impl<T: serde::Serialize> IntoResponse for Json<T> {
     fn into_response(self) -> Response<Body> {
-        match serde_json::to_vec(&self.0) {
-            Ok(bytes) => {
-                let mut r = Response::new(Body::from(bytes));
-                r.headers_mut().insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/json"));
-                r
-            }
+        match Body::from_json(&self.0) {
+            Ok(body) => Response::new(body),
             Err(e) => Error::msg(format!("serializing the JSON response: {e}")).into_response(),
         }
     }
@@ -277,7 +276,16 @@ pub(super) fn response_fields(parts: &http::response::Parts, body: &Body) -> Res
         }
         _ => None,
     };
-    fields_with(&parts.headers, length)
+    fields_with(&parts.headers, [default_content_type(&parts.headers, body), length])
+}
+
+/// The body's own `content-type` (see `Body::from_json`) as a field, unless
+/// `headers` name one.
+pub(super) fn default_content_type<'a>(headers: &http::HeaderMap, body: &'a Body) -> Option<(&'a str, &'a [u8])> {
+    match body.content_type() {
+        Some(ct) if !headers.contains_key(http::header::CONTENT_TYPE) => Some(("content-type", ct.as_bytes())),
+        _ => None,
+    }
 }
 
 /// `n` in decimal, written into the end of `buf`.
