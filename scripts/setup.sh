@@ -10,6 +10,14 @@ if ! rustup target list --installed | grep -qx "$RUST_TARGET"; then
     rustup target add "$RUST_TARGET" >&2
 fi
 
+# The test command's house rules need rustfmt and clippy.
+for component in rustfmt clippy; do
+    if ! rustup component list --installed 2>/dev/null | grep -q "^$component"; then
+        echo "setup: installing $component" >&2
+        rustup component add "$component" >&2
+    fi
+done
+
 wasmtime_from_pypi() {
     python3 - <<'PY' 2>/dev/null
 import os, wasmtime_cli

@@ -12,6 +12,18 @@ if [ "$(cargo generate --version 2>/dev/null | awk '{print $2}')" != "$CARGO_GEN
     cargo install --locked --quiet cargo-generate --version "$CARGO_GENERATE_VERSION" --no-default-features >&2
 fi
 
+# Every feature but `p2`, which selects the other backend.
+FEATURES="json,bindgen,tokio-io,hyper,tower"
+
+echo "== house rules: rustfmt, clippy -D warnings (both backends, host crates)" >&2
+cargo fmt --all --check
+cargo clippy --locked --quiet --target wasm32-wasip2 --workspace --exclude wasio-tests --exclude xtask \
+    --exclude bench-loadgen -- -D warnings
+cargo clippy --locked --quiet --target wasm32-wasip2 -p wasio --features "$FEATURES" --all-targets -- -D warnings
+CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/p2" cargo clippy --locked --quiet --target wasm32-wasip2 -p wasio \
+    --features p2,json,tokio-io,hyper,tower --lib --test rt --test time --test http_body --test send -- -D warnings
+cargo clippy --locked --quiet -p wasio-tests -p xtask -p bench-loadgen --all-targets -- -D warnings
+
 echo "== building guest components (wasm32-wasip2, release)" >&2
 cargo build --locked --target wasm32-wasip2 --release -p hello -p tasks -p timers -p fs-copy -p tcp-echo -p http-hello -p axum-app -p http-echo -p http-proxy -p kv-store -p kv-client -p hyper-hello -p gzip -p ws-echo -p wasio-test-guests
 
@@ -23,9 +35,6 @@ CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/p2" cargo build --locked --target 
     --bin tcp-echo --bin hyper-hello --bin gzip --bin ws-echo \
     --bin sleepers --bin interval_probe --bin rand_probe --bin stdio_probe --bin http_client_probe --bin net_probe \
     --bin fs_probe --bin conformance
-
-# Every feature but `p2`, which selects the other backend.
-FEATURES="json,bindgen,tokio-io,hyper,tower"
 
 echo "== guest-side tests (#[wasio::test] on the wasmtime CLI) and doc examples" >&2
 cargo test --locked --target wasm32-wasip2 -p wasio --features "$FEATURES"

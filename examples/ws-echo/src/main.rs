@@ -23,14 +23,11 @@ async fn serve(addr: &str) -> Result<(), String> {
                 let mut ws = async_tungstenite::accept_async(stream).await?;
                 let mut echoed = 0u32;
                 while let Some(msg) = ws.next().await {
-                    match msg? {
-                        m @ (Message::Text(_) | Message::Binary(_)) => {
-                            ws.send(m).await?;
-                            echoed += 1;
-                        }
-                        // Keep reading: the library answers the close, then
-                        // the stream ends.
-                        _ => {}
+                    // Other messages: keep reading (the library answers a
+                    // close, then the stream ends).
+                    if let m @ (Message::Text(_) | Message::Binary(_)) = msg? {
+                        ws.send(m).await?;
+                        echoed += 1;
                     }
                 }
                 Ok::<u32, async_tungstenite::tungstenite::Error>(echoed)

@@ -624,7 +624,10 @@ impl Stream for BodyStream {
 /// body.into_reader().read_to_string(&mut text).await?;
 /// # Ok(()) }
 /// ```
-pub struct BodyReader(IntoAsyncRead<MapErr<BodyStream, fn(Error) -> std::io::Error>>);
+pub struct BodyReader(IntoAsyncRead<IoStream>);
+
+/// The chunks of a [`BodyStream`] with `io::Error`s, for `IntoAsyncRead`.
+type IoStream = MapErr<BodyStream, fn(Error) -> std::io::Error>;
 
 impl std::fmt::Debug for BodyReader {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
