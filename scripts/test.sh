@@ -23,6 +23,8 @@ cargo clippy --locked --quiet --target wasm32-wasip2 -p wasio --features "$FEATU
 CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/p2" cargo clippy --locked --quiet --target wasm32-wasip2 -p wasio \
     --features p2,json,tokio-io,hyper,tower --lib --test rt --test time --test http_body --test send -- -D warnings
 cargo clippy --locked --quiet -p wasio-tests -p xtask -p bench-loadgen --all-targets -- -D warnings
+# The crates users depend on package and build from their packaged sources.
+cargo package --locked --quiet -p wasio-macros -p wasio --allow-dirty --target wasm32-wasip2
 
 echo "== building guest components (wasm32-wasip2, release)" >&2
 cargo build --locked --target wasm32-wasip2 --release -p hello -p tasks -p timers -p fs-copy -p tcp-echo -p http-hello -p axum-app -p http-echo -p http-proxy -p kv-store -p kv-client -p hyper-hello -p gzip -p ws-echo -p wasio-test-guests

@@ -54,6 +54,7 @@
 // The generated bindings name this crate `::wasio` so that their export
 // macros work in user crates; this makes that path resolve here too.
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 extern crate self as wasio;
 
@@ -65,6 +66,7 @@ pub mod env;
 pub mod fs;
 pub mod http;
 #[cfg(feature = "hyper")]
+#[cfg_attr(docsrs, doc(cfg(feature = "hyper")))]
 pub mod hyper;
 pub mod io;
 pub mod net;
@@ -102,6 +104,7 @@ pub use wasio_macros::{main, test};
 /// "::wasio::rt::bindgen_rt"` and `bitflags_path:
 /// "::wasio::rt::bindgen_rt::bitflags"` (see `xtask` in the repository).
 #[cfg(all(feature = "bindgen", not(feature = "p2")))]
+#[cfg_attr(docsrs, doc(cfg(feature = "bindgen")))]
 #[macro_export]
 macro_rules! bindgen {
     ($world:literal) => {

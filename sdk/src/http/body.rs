@@ -361,6 +361,7 @@ impl Body {
     /// let value: serde_json::Value = body.json().await?;
     /// ```
     #[cfg(feature = "json")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "json")))]
     pub async fn json<T: serde::de::DeserializeOwned>(self) -> Result<T, Error> {
         let bytes = self.bytes().await?;
         serde_json::from_slice(&bytes).map_err(|e| Error::with_status(http::StatusCode::BAD_REQUEST, e))
@@ -373,6 +374,7 @@ impl Body {
     /// let body = wasio::http::Body::from_json(&serde_json::json!({"ok": true}))?;
     /// ```
     #[cfg(feature = "json")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "json")))]
     pub fn from_json<T: serde::Serialize>(value: &T) -> Result<Body, Error> {
         Ok(Body::from(serde_json::to_vec(value)?).with_content_type("application/json"))
     }

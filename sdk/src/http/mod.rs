@@ -37,11 +37,14 @@ pub use http::header;
 pub use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, Response, StatusCode, Uri};
 pub use server::IntoResponse;
 #[cfg(feature = "json")]
+#[cfg_attr(docsrs, doc(cfg(feature = "json")))]
 pub use server::Json;
 #[cfg(feature = "tower")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
 pub use service::call_service;
 pub use wasio_macros::http_handler as handler;
 #[cfg(feature = "tower")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
 pub use wasio_macros::http_service as service;
 
 #[doc(hidden)]

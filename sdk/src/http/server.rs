@@ -84,6 +84,7 @@ impl IntoResponse for &'static [u8] {
 /// }
 /// ```
 #[cfg(feature = "json")]
+#[cfg_attr(docsrs, doc(cfg(feature = "json")))]
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Json<T>(pub T);
 

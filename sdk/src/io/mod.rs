@@ -28,6 +28,7 @@ pub(crate) mod stream;
 #[cfg(feature = "p2")]
 pub(crate) mod stream_p2;
 #[cfg(feature = "tokio-io")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio-io")))]
 pub mod tokio_io;
 
 // Standard I/O over WASI 0.3 streams, or (feature `p2`) over WASI 0.2's
