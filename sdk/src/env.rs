@@ -8,12 +8,7 @@
 
 pub use std::env::VarError;
 
-#[cfg(not(feature = "p2"))]
-use crate::bindings::wasi::cli::environment;
-#[cfg(feature = "p2")]
-mod environment {
-    pub(super) use wasip2::cli::environment::{get_arguments, get_environment, initial_cwd as get_initial_cwd};
-}
+use crate::sys::environment;
 use std::path::PathBuf;
 
 /// The program's arguments, the program name first (like `std::env::args`).
@@ -24,7 +19,7 @@ use std::path::PathBuf;
 /// }
 /// ```
 pub fn args() -> Args {
-    Args { inner: environment::get_arguments().into_iter() }
+    Args { inner: environment::arguments().into_iter() }
 }
 
 /// Iterator over the arguments; see [`args`].
@@ -63,7 +58,7 @@ impl DoubleEndedIterator for Args {
 /// }
 /// ```
 pub fn vars() -> Vars {
-    Vars { inner: environment::get_environment().into_iter() }
+    Vars { inner: environment::variables().into_iter() }
 }
 
 /// Iterator over the environment; see [`vars`].
@@ -111,5 +106,5 @@ pub fn var(key: impl AsRef<str>) -> Result<String, VarError> {
 /// let cwd = wasio::env::initial_cwd();
 /// ```
 pub fn initial_cwd() -> Option<PathBuf> {
-    environment::get_initial_cwd().map(PathBuf::from)
+    environment::initial_cwd().map(PathBuf::from)
 }

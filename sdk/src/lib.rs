@@ -73,6 +73,7 @@ pub mod net;
 pub mod process;
 pub mod rand;
 pub mod rt;
+mod sys;
 pub mod time;
 #[cfg(not(feature = "p2"))]
 pub mod wit;

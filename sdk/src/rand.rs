@@ -11,14 +11,7 @@
 //! wasio::rand::fill_secure(&mut nonce);
 //! ```
 
-#[cfg(not(feature = "p2"))]
-use crate::bindings::wasi::random::{insecure, insecure_seed, random};
-#[cfg(feature = "p2")]
-use wasip2::random::{insecure, random};
-#[cfg(feature = "p2")]
-mod insecure_seed {
-    pub(super) use wasip2::random::insecure_seed::insecure_seed as get_insecure_seed;
-}
+use crate::sys::random;
 
 /// Fills `buf` from a source `get(max_len)` that may return fewer bytes
 /// than asked for.
@@ -50,7 +43,7 @@ pub fn secure_bytes(len: usize) -> Vec<u8> {
 /// wasio::rand::fill_secure(&mut key);
 /// ```
 pub fn fill_secure(buf: &mut [u8]) {
-    fill_with(buf, random::get_random_bytes);
+    fill_with(buf, random::secure_bytes);
 }
 
 /// A cryptographically secure random `u64` (`get-random-u64`).
@@ -59,7 +52,7 @@ pub fn fill_secure(buf: &mut [u8]) {
 /// let id = wasio::rand::secure_u64();
 /// ```
 pub fn secure_u64() -> u64 {
-    random::get_random_u64()
+    random::secure_u64()
 }
 
 /// `len` fast, non-cryptographic random bytes (`get-insecure-random-bytes`).
@@ -80,7 +73,7 @@ pub fn insecure_bytes(len: usize) -> Vec<u8> {
 /// wasio::rand::fill_insecure(&mut buf);
 /// ```
 pub fn fill_insecure(buf: &mut [u8]) {
-    fill_with(buf, insecure::get_insecure_random_bytes);
+    fill_with(buf, random::insecure_bytes);
 }
 
 /// A fast, non-cryptographic random `u64` (`get-insecure-random-u64`).
@@ -89,7 +82,7 @@ pub fn fill_insecure(buf: &mut [u8]) {
 /// let pick = wasio::rand::insecure_u64() % 10;
 /// ```
 pub fn insecure_u64() -> u64 {
-    insecure::get_insecure_random_u64()
+    random::insecure_u64()
 }
 
 /// The host's 128-bit insecure seed (`get-insecure-seed`), for seeding
@@ -99,5 +92,5 @@ pub fn insecure_u64() -> u64 {
 /// let (lo, hi) = wasio::rand::insecure_seed();
 /// ```
 pub fn insecure_seed() -> (u64, u64) {
-    insecure_seed::get_insecure_seed()
+    random::insecure_seed()
 }

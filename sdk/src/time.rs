@@ -27,37 +27,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
-/// The host clocks, WASI 0.3 or (feature `p2`) WASI 0.2.
-#[cfg(not(feature = "p2"))]
-mod clock {
-    use crate::bindings::wasi::clocks::{monotonic_clock, system_clock};
-    pub(super) use monotonic_clock::{get_resolution as mono_resolution, now as mono_now};
-
-    pub(super) fn wall_now() -> (i64, u32) {
-        let i = system_clock::now();
-        (i.seconds, i.nanoseconds)
-    }
-
-    pub(super) fn wall_resolution() -> u64 {
-        system_clock::get_resolution()
-    }
-}
-
-#[cfg(feature = "p2")]
-mod clock {
-    pub(super) use monotonic_clock::{now as mono_now, resolution as mono_resolution};
-    use wasip2::clocks::{monotonic_clock, wall_clock};
-
-    pub(super) fn wall_now() -> (i64, u32) {
-        let d = wall_clock::now();
-        (i64::try_from(d.seconds).unwrap_or(i64::MAX), d.nanoseconds)
-    }
-
-    pub(super) fn wall_resolution() -> u64 {
-        let d = wall_clock::resolution();
-        d.seconds.saturating_mul(1_000_000_000).saturating_add(u64::from(d.nanoseconds))
-    }
-}
+use crate::sys::clock;
 
 fn nanos(d: Duration) -> u64 {
     u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
