@@ -145,52 +145,33 @@ fn schedule(runnable: Runnable<TaskMeta>) {
 /// The live tasks of a Component Model task: a slab, so spawning and
 /// finishing a task are O(1) and need no ordered map.
 #[derive(Default)]
-pub(crate) struct TaskSlab {
-    slots: Vec<Option<AbortHandle>>,
-    free: Vec<usize>,
-    live: usize,
-}
+pub(crate) struct TaskSlab(slab::Slab<AbortHandle>);
 
 impl TaskSlab {
     fn insert(&mut self, handle: AbortHandle) -> u64 {
-        self.live += 1;
-        match self.free.pop() {
-            Some(i) => {
-                self.slots[i] = Some(handle);
-                i as u64
-            }
-            None => {
-                self.slots.push(Some(handle));
-                (self.slots.len() - 1) as u64
-            }
-        }
+        self.0.insert(handle) as u64
     }
 
     fn remove(&mut self, id: u64) {
-        if let Some(slot) = self.slots.get_mut(id as usize)
-            && slot.take().is_some()
-        {
-            self.free.push(id as usize);
-            self.live -= 1;
-        }
+        self.0.try_remove(id as usize);
     }
 
     #[cfg_attr(feature = "p2", allow(dead_code))]
     fn get(&self, id: u64) -> Option<&AbortHandle> {
-        self.slots.get(id as usize).and_then(Option::as_ref)
+        self.0.get(id as usize)
     }
 
     fn iter(&self) -> impl Iterator<Item = (u64, &AbortHandle)> {
-        self.slots.iter().enumerate().filter_map(|(i, h)| h.as_ref().map(|h| (i as u64, h)))
+        self.0.iter().map(|(i, h)| (i as u64, h))
     }
 
     fn len(&self) -> usize {
-        self.live
+        self.0.len()
     }
 
     #[cfg_attr(feature = "p2", allow(dead_code))]
     fn is_empty(&self) -> bool {
-        self.live == 0
+        self.0.is_empty()
     }
 }
 

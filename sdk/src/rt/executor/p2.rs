@@ -22,11 +22,8 @@ struct Entry {
     fired: bool,
 }
 
-#[derive(Default)]
-struct Registry {
-    slots: Vec<Option<Entry>>,
-    free: Vec<usize>,
-}
+/// The registered pollables, by [`Registration`] index.
+type Registry = slab::Slab<Entry>;
 
 thread_local! {
     static REGISTRY: RefCell<Registry> = RefCell::default();
@@ -73,17 +70,7 @@ pub(crate) struct Registration(usize);
 pub(crate) fn register_pollable(pollable: Pollable, waker: &Waker) -> Registration {
     REGISTRY.with(|r| {
         let mut r = r.borrow_mut();
-        let entry = Some(Entry { pollable, waker: waker.clone(), fired: false });
-        match r.free.pop() {
-            Some(i) => {
-                r.slots[i] = entry;
-                Registration(i)
-            }
-            None => {
-                r.slots.push(entry);
-                Registration(r.slots.len() - 1)
-            }
-        }
+        Registration(r.insert(Entry { pollable, waker: waker.clone(), fired: false }))
     })
 }
 
@@ -91,9 +78,7 @@ impl Drop for Registration {
     fn drop(&mut self) {
         let entry = REGISTRY.with(|r| {
             let mut r = r.borrow_mut();
-            let entry = r.slots.get_mut(self.0).and_then(Option::take);
-            r.free.push(self.0);
-            entry
+            r.try_remove(self.0)
         });
         // The pollable is dropped outside the borrow.
         drop(entry);
@@ -105,9 +90,7 @@ impl Registration {
     fn into_pollable(self) -> Option<Pollable> {
         let entry = REGISTRY.with(|r| {
             let mut r = r.borrow_mut();
-            let entry = r.slots.get_mut(self.0).and_then(Option::take);
-            r.free.push(self.0);
-            entry
+            r.try_remove(self.0)
         });
         // The slot is free already.
         std::mem::forget(self);
@@ -176,10 +159,8 @@ fn wait(block: bool) -> bool {
         let mut r = r.borrow_mut();
         let mut index = Vec::new();
         let mut list: Vec<&Pollable> = Vec::new();
-        for (i, slot) in r.slots.iter().enumerate() {
-            if let Some(e) = slot
-                && !e.fired
-            {
+        for (i, e) in r.iter() {
+            if !e.fired {
                 index.push(i);
                 list.push(&e.pollable);
             }
@@ -207,7 +188,7 @@ fn wait(block: bool) -> bool {
             if k >= tasks {
                 done.push(k - tasks);
             } else if let Some(&i) = index.get(k)
-                && let Some(e) = r.slots[i].as_mut()
+                && let Some(e) = r.get_mut(i)
             {
                 e.fired = true;
                 woken.push(e.waker.clone());
