@@ -182,7 +182,7 @@ pub fn http_service(attr: TokenStream, item: TokenStream) -> TokenStream {
         async fn __wasio_serve_service(
             request: ::wasio::http::Request<::wasio::http::Body>,
         ) -> ::wasio::http::Response<::wasio::http::Body> {
-            ::wasio::http::__private::serve_with(#name, request).await
+            ::wasio::__private::serve_service(#name, request).await
         }
 
         ::wasio::__http_handler!(__wasio_serve_service);

@@ -164,9 +164,17 @@ pub(crate) fn wit_case_name(value: &dyn std::fmt::Debug) -> String {
     out
 }
 
+/// The plumbing that wasio's macros expand to (export glue, test and main
+/// runners, stdio flushing): one hidden module, not API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::io::flush_stdio;
+    #[cfg(not(feature = "p2"))]
+    pub use crate::http::server::serve as serve_http;
+    #[cfg(feature = "p2")]
+    pub use crate::http::server_p2::serve as serve_http;
+    #[cfg(feature = "tower")]
+    pub use crate::http::service::serve_with as serve_service;
+    pub use crate::io::stdio::flush_stdio;
     #[cfg(feature = "p2")]
     pub use crate::rt::block_main;
     #[cfg(not(feature = "p2"))]
@@ -193,7 +201,7 @@ macro_rules! __http_handler {
                 $crate::bindings::wasi::http::types::Response,
                 $crate::bindings::wasi::http::types::ErrorCode,
             > {
-                $crate::http::__private::serve(request, $name).await
+                $crate::__private::serve_http(request, $name).await
             }
         }
 
@@ -221,7 +229,7 @@ macro_rules! __http_handler {
                 request: $crate::__private::wasip2::http::types::IncomingRequest,
                 out: $crate::__private::wasip2::http::types::ResponseOutparam,
             ) {
-                $crate::http::__private::serve(request, out, $name)
+                $crate::__private::serve_http(request, out, $name)
             }
         }
 

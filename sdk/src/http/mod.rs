@@ -19,16 +19,16 @@ mod body;
 mod client;
 mod error;
 mod fields;
-mod server;
+pub(crate) mod server;
 #[cfg(feature = "tower")]
-mod service;
+pub(crate) mod service;
 // The WASI 0.2 client and handler (feature `p2`).
 #[cfg(feature = "p2")]
 #[path = "client_p2.rs"]
 mod client_p2;
 #[cfg(feature = "p2")]
 #[path = "server_p2.rs"]
-mod server_p2;
+pub(crate) mod server_p2;
 
 pub use body::{Body, BodyReader, BodySender, BodyStream};
 pub use client::{Client, send};
@@ -46,13 +46,3 @@ pub use wasio_macros::http_handler as handler;
 #[cfg(feature = "tower")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
 pub use wasio_macros::http_service as service;
-
-#[doc(hidden)]
-pub mod __private {
-    #[cfg(not(feature = "p2"))]
-    pub use super::server::serve;
-    #[cfg(feature = "p2")]
-    pub use super::server_p2::serve;
-    #[cfg(feature = "tower")]
-    pub use super::service::serve_with;
-}

@@ -34,10 +34,10 @@ pub mod tokio_io;
 // Standard I/O over WASI 0.3 streams, or (feature `p2`) over WASI 0.2's
 // `input-stream`/`output-stream` and pollables: the same public API.
 #[cfg(not(feature = "p2"))]
-mod stdio;
+pub(crate) mod stdio;
 #[cfg(feature = "p2")]
 #[path = "stdio_p2.rs"]
-mod stdio;
+pub(crate) mod stdio;
 
 #[cfg(not(feature = "p2"))]
 use crate::bindings::wasi::cli as wasi_cli;
@@ -46,7 +46,8 @@ use std::cell::RefCell;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, ready};
-pub use stdio::{StdWriter, flush_stdio};
+pub use stdio::StdWriter;
+pub(crate) use stdio::flush_stdio;
 #[cfg(feature = "p2")]
 use wasip2::cli as wasi_cli;
 
