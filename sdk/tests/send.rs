@@ -72,7 +72,9 @@ async fn client_time_and_tasks() -> Result<(), BoxError> {
     let mut every = wasio::time::interval(Duration::from_millis(1));
     every.tick().await;
     wasio::yield_now().await;
-    wasio::io::flush_stdio().await;
+    let mut out = wasio::io::stdout();
+    out.write_all(b"sent\n").await?;
+    out.flush().await?;
     Ok(())
 }
 
