@@ -3,8 +3,7 @@
 //! for WASI 0.2 — and checked with the same assertions; and the WASI 0.3
 //! components on the embedded host's p3 `run`.
 
-use std::process::{Command, Stdio};
-use wasio_tests::{BACKENDS, Backend, random_bytes, run_cli, run_cli_in, run_command, store, wasmtime_cli};
+use wasio_tests::{BACKENDS, Backend, random_bytes, run_cli, run_cli_in, run_command, store};
 use wasmtime_wasi::WasiCtxBuilder;
 use wasmtime_wasi::p2::pipe::{MemoryInputPipe, MemoryOutputPipe};
 
@@ -155,42 +154,6 @@ async fn tasks_on_the_embedded_host() {
 }
 
 #[test]
-fn stdin_lines_through_async_buf_read() {
-    for b in BACKENDS {
-        println!("checking the {b:?} build");
-        let run_cli = |e: &str, f: &[&str], a: &[&str], i: &[u8]| run_cli_in(b, e, f, a, i);
-        // 20,000 lines (~230 KiB) span several host reads; the last has no newline.
-        let input: String = (0..20_000).map(|i| format!("line {i}\n")).collect::<String>() + "tail";
-        let out = run_cli("stdio_probe", &[], &["lines"], input.as_bytes());
-        assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
-        let stdout = String::from_utf8(out.stdout).unwrap();
-        let expected: String =
-            (0..20_000).map(|i| format!("{}: LINE {i}\n", i + 1)).collect::<String>() + "20001: TAIL\n20001 lines\n";
-        assert!(stdout == expected, "stdout differs ({} vs {} bytes)", stdout.len(), expected.len());
-    }
-}
-
-#[test]
-fn terminal_detection_sees_pipes_and_ptys() {
-    for b in BACKENDS {
-        println!("checking the {b:?} build");
-        let run_cli = |e: &str, f: &[&str], a: &[&str], i: &[u8]| run_cli_in(b, e, f, a, i);
-        let out = run_cli("stdio_probe", &[], &["tty"], b"");
-        assert_eq!(String::from_utf8_lossy(&out.stdout), "stdin tty: false\nstdout tty: false\nstderr tty: false\n");
-
-        // Under a pseudo-terminal (util-linux `script`), all three are terminals.
-        let cmd = format!("{} run {} tty", wasmtime_cli().display(), b.wasm("stdio_probe").display());
-        let out = Command::new("script")
-            .args(["-qec", &cmd, "/dev/null"])
-            .stdin(Stdio::null())
-            .output()
-            .expect("running `script` (util-linux) for a pty");
-        let text = String::from_utf8_lossy(&out.stdout).replace('\r', "");
-        assert_eq!(text, "stdin tty: true\nstdout tty: true\nstderr tty: true\n");
-    }
-}
-
-#[test]
 fn env_vars_and_var() {
     for b in BACKENDS {
         println!("checking the {b:?} build");
@@ -222,87 +185,6 @@ fn an_unknown_mode_is_an_error_not_a_trap() {
         let out = run_cli("stdio_probe", &[], &["bogus"], b"");
         assert_eq!(out.status.code(), Some(1));
         assert!(String::from_utf8_lossy(&out.stderr).contains("Error: \"unknown mode \\\"bogus\\\"\""));
-    }
-}
-
-#[test]
-fn ten_thousand_sleeps_under_the_cli_fire_in_order() {
-    for b in BACKENDS {
-        println!("checking the {b:?} build");
-        let run_cli = |e: &str, f: &[&str], a: &[&str], i: &[u8]| run_cli_in(b, e, f, a, i);
-        let out = run_cli("sleepers", &[], &["10000", "1000", "500"], b"");
-        assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            stdout.starts_with("fired: 10000\nin deadline order: true\nnot early: true\npending after: 0\n"),
-            "{stdout}"
-        );
-        let waits: u64 = stdout.lines().last().unwrap().trim_start_matches("host waits started: ").parse().unwrap();
-        assert!(waits < 10_000, "host waits coalesced: {waits}");
-    }
-}
-
-#[test]
-fn interval_missed_tick_behaviours() {
-    for b in BACKENDS {
-        println!("checking the {b:?} build");
-        let run_cli = |e: &str, f: &[&str], a: &[&str], i: &[u8]| run_cli_in(b, e, f, a, i);
-        let out = run_cli("interval_probe", &[], &[], b"");
-        assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        let parse = |name: &str| -> (Vec<u64>, u64) {
-            let line = stdout.lines().find(|l| l.starts_with(name)).unwrap_or_else(|| panic!("{name} in {stdout}"));
-            let list = &line[line.find('[').unwrap() + 1..line.find(']').unwrap()];
-            let ticks = list.split(", ").map(|v| v.parse().unwrap()).collect();
-            let stalled = line.rsplit(' ').next().unwrap().parse().unwrap();
-            (ticks, stalled)
-        };
-        // Burst: the missed ticks come back to back on the original schedule.
-        let (burst, _) = parse("Burst");
-        assert_eq!(burst, vec![0, 20, 40, 60, 80]);
-        // Delay: after the late tick, the schedule restarts from it.
-        let (delay, stalled) = parse("Delay");
-        assert_eq!(&delay[..2], &[0, 20]);
-        assert!(delay[2] >= stalled + 20, "{delay:?} stalled {stalled}");
-        assert!(delay.windows(2).skip(2).all(|w| w[1] >= w[0] + 20), "{delay:?}");
-        // Skip: next tick on the original grid after the stall.
-        let (skip, stalled) = parse("Skip");
-        assert_eq!(&skip[..2], &[0, 20]);
-        assert!(skip.iter().all(|t| t % 20 == 0), "{skip:?}");
-        assert!(skip[2] > stalled && skip[2] <= stalled + 20, "{skip:?} stalled {stalled}");
-        assert_eq!(skip[3], skip[2] + 20);
-    }
-}
-
-#[test]
-fn timers_example_runs() {
-    for b in BACKENDS {
-        println!("checking the {b:?} build");
-        let run_cli = |e: &str, f: &[&str], a: &[&str], i: &[u8]| run_cli_in(b, e, f, a, i);
-        let out = run_cli("timers", &[], &[], b"");
-        assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
-        assert_eq!(
-            String::from_utf8_lossy(&out.stdout),
-            "tick 0 scheduled at +0 ms\ntick 1 scheduled at +20 ms\ntick 2 scheduled at +40 ms\n\
-         tick 3 scheduled at +60 ms\ntick 4 scheduled at +80 ms\ntimeout fired: deadline has elapsed\n\
-         fast sleep finished in time\nelapsed at least 120 ms: true\nwall clock after 2020: true\n"
-        );
-    }
-}
-
-#[test]
-fn random_values_from_wasio_and_getrandom() {
-    for b in BACKENDS {
-        println!("checking the {b:?} build");
-        let run_cli = |e: &str, f: &[&str], a: &[&str], i: &[u8]| run_cli_in(b, e, f, a, i);
-        let out = run_cli("rand_probe", &[], &[], b"");
-        assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
-        assert_eq!(
-            String::from_utf8_lossy(&out.stdout),
-            "secure 1 MiB len: 1048576, bits balanced: true\nsecure distinct 16-byte draws: 100/100\n\
-         secure distinct u64: 100/100\ninsecure distinct 16-byte draws: 100/100\ninsecure distinct u64: 100/100\n\
-         seed stable: true\nempty: 0\ngetrandom 0.2 nonzero: true\ngetrandom 0.3 distinct: true\n"
-        );
     }
 }
 
