@@ -305,6 +305,11 @@ impl Future for Sleep {
 
 /// Waits until `duration` has passed.
 ///
+/// # Cancel safety
+/// Cancel safe: dropping the [`Sleep`] removes its timer; nothing else
+/// changes. To keep one deadline across `select!` rounds, pin the `Sleep`
+/// and poll it by reference.
+///
 /// ```no_run
 /// # async fn f() {
 /// wasio::time::sleep(std::time::Duration::from_millis(100)).await;
@@ -474,6 +479,10 @@ pub fn interval_at(start: Instant, period: Duration) -> Interval {
 
 impl Interval {
     /// Waits for the next tick and returns when it was scheduled.
+    ///
+    /// # Cancel safety
+    /// Cancel safe: the schedule only moves when a tick is returned, so a
+    /// dropped `tick()` skips nothing.
     ///
     /// ```no_run
     /// # async fn f(mut iv: wasio::time::Interval) {

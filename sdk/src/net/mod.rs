@@ -309,6 +309,11 @@ macro_rules! tcp_listener_common {
             /// Waits for the next connection: the stream and the peer's address.
             /// Dropping the future cancels the wait.
             ///
+            /// # Cancel safety
+            /// Cancel safe: a connection the host has already handed over
+            /// stays with the listener for the next `accept`, so using this
+            /// in `select!` loses none.
+            ///
             /// ```no_run
             /// # async fn f(l: wasio::net::TcpListener) -> std::io::Result<()> {
             /// let (stream, peer) = l.accept().await?;

@@ -75,6 +75,12 @@ fn done_future(fut: wit_bindgen::FutureReader<Result<(), ErrorCode>>, op: &'stat
 /// `AsyncBufRead` and `AsyncWrite`. `close` shuts down the sending side
 /// (the peer reads end-of-stream) and waits until everything was sent.
 ///
+/// # Cancel safety
+/// Reads are cancel safe: bytes the host delivered stay buffered for the
+/// next read. A `write` that returned `Ok(n)` handed `n` bytes to the host;
+/// `write_all` is not cancel safe (it may have written a prefix), as in
+/// tokio.
+///
 /// ```no_run
 /// use futures_util::io::{AsyncReadExt, AsyncWriteExt};
 /// # async fn f() -> std::io::Result<()> {

@@ -134,6 +134,12 @@ impl Drop for Sender {
 /// `AsyncBufRead`, `AsyncWrite`; `close` flushes and shuts down the
 /// sending side.
 ///
+/// # Cancel safety
+/// Reads are cancel safe: bytes the host delivered stay buffered for the
+/// next read. A `write` that returned `Ok(n)` handed `n` bytes to the host;
+/// `write_all` is not cancel safe (it may have written a prefix), as in
+/// tokio.
+///
 /// ```no_run
 /// use futures_util::io::AsyncWriteExt;
 /// # async fn f() -> std::io::Result<()> {

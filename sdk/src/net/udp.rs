@@ -83,6 +83,12 @@ impl UdpSocket {
     /// Receives a datagram into `buf` (truncating it if `buf` is too small);
     /// returns its length and sender.
     ///
+    /// # Cancel safety
+    /// Not cancel safe on WASI 0.3: the receive is one host call, and a
+    /// datagram it had already taken when the future is dropped is lost
+    /// (as a datagram may be on the network). With the `p2` feature it is
+    /// cancel safe.
+    ///
     /// ```no_run
     /// # async fn f(s: &wasio::net::UdpSocket) -> std::io::Result<()> {
     /// let mut buf = [0u8; 1500];

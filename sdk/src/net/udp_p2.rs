@@ -144,6 +144,10 @@ impl UdpSocket {
     /// Receives a datagram into `buf` (truncating it if `buf` is too
     /// small); returns its length and sender.
     ///
+    /// # Cancel safety
+    /// Cancel safe: a datagram is taken from the host only when this
+    /// returns it.
+    ///
     /// ```no_run
     /// # async fn f(s: &wasio::net::UdpSocket) -> std::io::Result<()> {
     /// let mut buf = [0u8; 1500];

@@ -222,6 +222,10 @@ impl<T: 'static> JoinSet<T> {
 
     /// Waits for the next task to finish; `None` when the set is empty.
     ///
+    /// # Cancel safety
+    /// Cancel safe: dropping the future loses no output; a task that
+    /// finished stays in the set for the next call.
+    ///
     /// ```no_run
     /// # async fn f(mut set: wasio::JoinSet<u32>) {
     /// while let Some(out) = set.join_next().await {
