@@ -113,17 +113,24 @@ done
 # (shorter) alternating rounds as the others, since single runs on a small
 # shared machine move by ±10%; the report also gives the median of the
 # per-round wasio/raw ratios (paired runs, a few seconds apart).
+# wrk_round WHO WASM: serves WASM, checks it answers "Hello, WASI!", and
+# records wrk's requests/s and latency percentiles as WHO's.
+wrk_round() {
+    local port pid got
+    port="$(free_port)"
+    "$WASMTIME" serve -Scli --addr "127.0.0.1:$port" "$2" >/dev/null 2>&1 &
+    pid=$!
+    wait_port "$port"
+    got="$(curl -s "http://127.0.0.1:$port/")"
+    [ "$got" = "Hello, WASI!" ] || { echo "$1 answered: $got" >&2; exit 1; }
+    wrk -t2 -c32 -d3s --latency "http://127.0.0.1:$port/" > "$TMP/wrk.out"
+    awk -v who="$1" '/Requests\/sec/ {print who, "rps", $2} /^ +50%/ {print who, "p50", $2} /^ +99%/ {print who, "p99", $2}' \
+        "$TMP/wrk.out" >> "$OUT"
+    kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
+}
 for round in $(seq $((ROUNDS * 2))); do
     for who in wasio raw raw-head wstd wasio-p2; do
-        hello_wasm="$(hello_wasm "$who")"
-        port="$(free_port)"
-        "$WASMTIME" serve -Scli --addr "127.0.0.1:$port" "$hello_wasm" >/dev/null 2>&1 &
-        pid=$!
-        wait_port "$port"
-        wrk -t2 -c32 -d3s --latency "http://127.0.0.1:$port/" > "$TMP/wrk.out"
-        awk -v who="$who" '/Requests\/sec/ {print who, "rps", $2} /^ +50%/ {print who, "p50", $2} /^ +99%/ {print who, "p99", $2}' \
-            "$TMP/wrk.out" >> "$OUT"
-        kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
+        wrk_round "$who" "$(hello_wasm "$who")"
     done
 done
 
@@ -139,16 +146,7 @@ axum_wasm() {
 }
 for round in $(seq $((ROUNDS * 2))); do
     for who in axum axum-p2 axum-wstd; do
-        port="$(free_port)"
-        "$WASMTIME" serve -Scli --addr "127.0.0.1:$port" "$(axum_wasm "$who")" >/dev/null 2>&1 &
-        pid=$!
-        wait_port "$port"
-        got="$(curl -s "http://127.0.0.1:$port/")"
-        [ "$got" = "Hello, WASI!" ] || { echo "$who answered: $got" >&2; exit 1; }
-        wrk -t2 -c32 -d3s --latency "http://127.0.0.1:$port/" > "$TMP/wrk.out"
-        awk -v who="$who" '/Requests\/sec/ {print who, "rps", $2} /^ +50%/ {print who, "p50", $2} /^ +99%/ {print who, "p99", $2}' \
-            "$TMP/wrk.out" >> "$OUT"
-        kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
+        wrk_round "$who" "$(axum_wasm "$who")"
     done
 done
 "$EXEC_FUEL" http "$(axum_wasm axum)" 5000 | sed "s/^/axum /" >> "$OUT"

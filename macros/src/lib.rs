@@ -126,18 +126,10 @@ pub fn test(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// ```
 #[proc_macro_attribute]
 pub fn http_handler(attr: TokenStream, item: TokenStream) -> TokenStream {
-    if !attr.is_empty() {
-        let msg = "#[wasio::http::handler] takes no arguments";
-        return syn::Error::new(proc_macro2::TokenStream::from(attr).span(), msg).to_compile_error().into();
-    }
-    let func: ItemFn = match syn::parse(item) {
+    let func = match export_fn(attr, item, "handler", |sig| sig.asyncness.is_some() && sig.inputs.len() == 1) {
         Ok(f) => f,
-        Err(e) => return e.to_compile_error().into(),
+        Err(e) => return e,
     };
-    if func.sig.asyncness.is_none() || func.sig.inputs.len() != 1 {
-        let msg = "#[wasio::http::handler] needs `async fn(Request<Body>) -> impl IntoResponse`";
-        return syn::Error::new(func.sig.fn_token.span(), msg).to_compile_error().into();
-    }
     let name = &func.sig.ident;
     quote! {
         #func
@@ -162,18 +154,10 @@ pub fn http_handler(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// ```
 #[proc_macro_attribute]
 pub fn http_service(attr: TokenStream, item: TokenStream) -> TokenStream {
-    if !attr.is_empty() {
-        let msg = "#[wasio::http::service] takes no arguments";
-        return syn::Error::new(proc_macro2::TokenStream::from(attr).span(), msg).to_compile_error().into();
-    }
-    let func: ItemFn = match syn::parse(item) {
+    let func = match export_fn(attr, item, "service", |sig| sig.asyncness.is_none() && sig.inputs.is_empty()) {
         Ok(f) => f,
-        Err(e) => return e.to_compile_error().into(),
+        Err(e) => return e,
     };
-    if func.sig.asyncness.is_some() || !func.sig.inputs.is_empty() {
-        let msg = "#[wasio::http::service] needs `fn() -> impl tower::Service<Request<Body>> + Clone` (not async)";
-        return syn::Error::new(func.sig.fn_token.span(), msg).to_compile_error().into();
-    }
     let name = &func.sig.ident;
     quote! {
         #func
@@ -188,4 +172,29 @@ pub fn http_service(attr: TokenStream, item: TokenStream) -> TokenStream {
         ::wasio::__http_handler!(__wasio_serve_service);
     }
     .into()
+}
+
+/// The function under `#[wasio::http::<which>]`: no attribute arguments,
+/// and a signature `fits` accepts; else the compile error that says what
+/// is needed.
+fn export_fn(
+    attr: TokenStream,
+    item: TokenStream,
+    which: &str,
+    fits: impl Fn(&syn::Signature) -> bool,
+) -> Result<ItemFn, TokenStream> {
+    if !attr.is_empty() {
+        let msg = format!("#[wasio::http::{which}] takes no arguments");
+        return Err(syn::Error::new(proc_macro2::TokenStream::from(attr).span(), msg).to_compile_error().into());
+    }
+    let func: ItemFn = syn::parse(item).map_err(|e| TokenStream::from(e.to_compile_error()))?;
+    if !fits(&func.sig) {
+        let needs = match which {
+            "handler" => "`async fn(Request<Body>) -> impl IntoResponse`",
+            _ => "`fn() -> impl tower::Service<Request<Body>> + Clone` (not async)",
+        };
+        let msg = format!("#[wasio::http::{which}] needs {needs}");
+        return Err(syn::Error::new(func.sig.fn_token.span(), msg).to_compile_error().into());
+    }
+    Ok(func)
 }

@@ -89,6 +89,15 @@ fn generate_and_build(template: &str, name: &str) -> (tempfile::TempDir, [PathBu
     (dir, [wasm, wasm_p2])
 }
 
+/// The raw answer to `GET path` (HTTP/1.1, `Connection: close`).
+fn http_get(addr: std::net::SocketAddr, path: &str) -> String {
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+    let mut text = String::new();
+    s.read_to_string(&mut text).unwrap();
+    text
+}
+
 fn wasmtime(args: &[&str], wasm: &Path, rest: &[&str]) -> Output {
     Command::new(wasmtime_cli()).arg("run").args(args).arg(wasm).args(rest).output().unwrap()
 }
@@ -107,13 +116,7 @@ fn http_server_template() {
     let (_dir, wasms) = generate_and_build("http-server", "hello-server");
     for wasm in wasms {
         let served = Served::start_wasm(&wasm, &[], Stdio::inherit());
-        let get = |path: &str| {
-            let mut s = std::net::TcpStream::connect(served.addr).unwrap();
-            write!(s, "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
-            let mut text = String::new();
-            s.read_to_string(&mut text).unwrap();
-            text
-        };
+        let get = |path: &str| http_get(served.addr, path);
         let hello = get("/");
         assert!(hello.starts_with("HTTP/1.1 200"), "{hello}");
         assert!(hello.contains("content-length: 25\r\n"), "{hello}");
@@ -127,13 +130,7 @@ fn axum_template() {
     let (_dir, wasms) = generate_and_build("axum", "hello-axum");
     for wasm in wasms {
         let served = Served::start_wasm(&wasm, &[], Stdio::inherit());
-        let get = |path: &str| {
-            let mut s = std::net::TcpStream::connect(served.addr).unwrap();
-            write!(s, "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
-            let mut text = String::new();
-            s.read_to_string(&mut text).unwrap();
-            text
-        };
+        let get = |path: &str| http_get(served.addr, path);
         let hello = get("/");
         assert!(hello.starts_with("HTTP/1.1 200"), "{hello}");
         assert!(hello.contains("content-length: 23\r\n"), "{hello}");
