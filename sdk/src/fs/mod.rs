@@ -27,15 +27,11 @@
 //! ```
 
 mod dir;
-mod error;
+pub(crate) mod error;
 mod file;
-// The bindings and stream plumbing of WASI 0.3, or (feature `p2`) of WASI
-// 0.2, behind the same names; everything else is shared.
-#[cfg(not(feature = "p2"))]
-mod host;
-#[cfg(feature = "p2")]
-#[path = "host_p2.rs"]
-mod host;
+// The backend's filesystem items (`sys::fs`, WASI 0.3 or 0.2) behind the
+// same names; everything else is shared.
+use crate::sys::fs as host;
 mod path;
 
 pub use dir::{DirEntry, ReadDir, read_dir};

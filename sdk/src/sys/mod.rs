@@ -9,10 +9,14 @@
 //! - `random`: `secure_bytes(u64)`, `secure_u64()`, `insecure_bytes(u64)`,
 //!   `insecure_u64()`, `insecure_seed() -> (u64, u64)`;
 //! - `environment`: `arguments()`, `variables()`, `initial_cwd()`;
-//! - `exit(code) -> !`.
+//! - `exit(code) -> !`;
+//! - `fs`: the `wasi:filesystem` types `fs` names (`Descriptor`,
+//!   `DescriptorStat`, `ErrorCode`, flags, `Timestamp`), the `host!` call
+//!   macro, `arg`, `preopened`, `code_name`/`message`, and the
+//!   `FileReader`/`FileWriter`/`Entries` stream plumbing.
 //!
 //! Areas not yet behind this seam pick their backend file themselves
-//! (`#[path = "…_p2.rs"]`, or an `_p2` sibling): `fs/host`, `net/{tcp,udp}`,
+//! (`#[path = "…_p2.rs"]`, or an `_p2` sibling): `net/{tcp,udp}`,
 //! `io/{stdio,stream}`, `http/{body,client,server}`, `rt/executor/p2.rs`
 //! and the export macros in `lib.rs`.
 

@@ -1,5 +1,8 @@
 //! The WASI 0.2 backend's items (see `sys`).
 
+/// `wasi:filesystem` 0.2: the bindings and stream plumbing `fs` uses.
+pub(crate) mod fs;
+
 /// `wasi:clocks` 0.2.
 pub(crate) mod clock {
     pub(crate) use wasip2::clocks::monotonic_clock::{now as mono_now, resolution as mono_resolution};

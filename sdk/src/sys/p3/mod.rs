@@ -2,6 +2,9 @@
 
 use crate::bindings::wasi;
 
+/// `wasi:filesystem` 0.3: the bindings and stream plumbing `fs` uses.
+pub(crate) mod fs;
+
 /// `wasi:clocks` 0.3.
 pub(crate) mod clock {
     use super::wasi::clocks::{monotonic_clock, system_clock};

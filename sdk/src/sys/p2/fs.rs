@@ -10,7 +10,7 @@
 //! no pollable wait); other tasks get a turn between chunks. Only append
 //! mode uses a stream, for its atomic appends.
 
-use super::error::fs_err;
+use crate::fs::error::fs_err;
 use crate::io::stream_p2::OutputWriter;
 use std::io;
 use std::sync::Arc;

@@ -2,13 +2,13 @@
 //! directory listings built on `stream<T>`/`future<T>`.
 //!
 //! The rest of the module is written once for both backends; this file and
-//! `host_p2.rs` give it the same names.
+//! `sys/p2/fs.rs` give it the same names.
 
-use super::error::fs_err;
 pub(crate) use crate::bindings::wasi::filesystem::types::{
     Descriptor, DescriptorFlags, DescriptorStat, DescriptorType, DirectoryEntry, ErrorCode, Instant as Timestamp,
     NewTimestamp, OpenFlags, PathFlags,
 };
+use crate::fs::error::fs_err;
 use crate::io::stream::{ByteReader, ByteWriter, DoneFut};
 use futures_core::Stream;
 use futures_util::future::LocalBoxFuture;
