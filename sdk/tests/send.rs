@@ -12,6 +12,8 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 fn send<T: Send>(_: &T) {}
 fn send_sync<T: Send + Sync>() {}
 fn send_only<T: Send>() {}
+/// Converts to `BoxError`, `anyhow::Error` and `Box<dyn Error>`.
+fn boxable_error<E: std::error::Error + Send + Sync + 'static>() {}
 
 async fn files() -> Result<u64, BoxError> {
     let text = wasio::fs::read_to_string("/data/a.txt").await?;
@@ -87,6 +89,10 @@ async fn awaiting_wasio_io_keeps_a_future_send() {
     send_only::<Body>();
     send_only::<wasio::http::Request<Body>>();
     send_sync::<wasio::http::Error>();
+    boxable_error::<wasio::http::Error>();
+    boxable_error::<wasio::fs::FsError>();
+    boxable_error::<wasio::JoinError>();
+    boxable_error::<wasio::time::Elapsed>();
     send_sync::<wasio::fs::File>();
     send_sync::<wasio::net::TcpStream>();
     send_sync::<wasio::JoinHandle<u32>>();
