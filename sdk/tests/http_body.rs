@@ -184,3 +184,78 @@ async fn any_http_body_wraps_with_its_size_hint_and_trailers() -> Result<(), Err
     assert_eq!(Body::new(http_body_util::StreamBody::new(failing)).bytes().await.unwrap_err().to_string(), "boom");
     Ok(())
 }
+
+/// A tower service's answer through `call_service`: its trailers and its
+/// size hint come through (what a fixed-size answer's `content-length` is
+/// made from), and a service error is a 500 naming it.
+#[cfg(feature = "tower")]
+#[wasio::test]
+async fn a_tower_services_answer_keeps_its_trailers_and_size() -> Result<(), Error> {
+    use http_body::Frame;
+    use std::task::{Context, Poll};
+
+    #[derive(Clone)]
+    struct Svc(bool);
+    impl tower_service::Service<http::Request<Body>> for Svc {
+        type Response = http::Response<
+            http_body_util::StreamBody<
+                futures_util::stream::Iter<std::vec::IntoIter<Result<Frame<Bytes>, std::io::Error>>>,
+            >,
+        >;
+        type Error = std::io::Error;
+        type Future = std::future::Ready<Result<Self::Response, Self::Error>>;
+        fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+            Poll::Ready(Ok(()))
+        }
+        fn call(&mut self, _: http::Request<Body>) -> Self::Future {
+            if self.0 {
+                return std::future::ready(Err(std::io::Error::other("service down")));
+            }
+            let mut t = http::HeaderMap::new();
+            t.insert("x-sum", "42".parse().unwrap());
+            let frames = vec![Ok(Frame::data(Bytes::from_static(b"ab"))), Ok(Frame::trailers(t))];
+            std::future::ready(Ok(http::Response::new(http_body_util::StreamBody::new(futures_util::stream::iter(
+                frames,
+            )))))
+        }
+    }
+    let req = || http::Request::new(Body::empty());
+    let (data, trailers) =
+        wasio::http::call_service(Svc(false), req()).await.into_body().collect_with_trailers().await?;
+    assert_eq!(data, Bytes::from_static(b"ab"));
+    assert_eq!(trailers.unwrap()["x-sum"], "42");
+    let full = http_body_util::Full::new(Bytes::from_static(b"hello"));
+    let svc = tower_service_fn(move || full.clone());
+    let r = wasio::http::call_service(svc, req()).await;
+    assert_eq!(r.body().size_hint().exact(), Some(5));
+    let r = wasio::http::call_service(Svc(true), req()).await;
+    assert_eq!(r.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(r.into_body().text().await?, "service down\n");
+    Ok(())
+}
+
+/// A service that answers every request with `make()`'s body.
+#[cfg(feature = "tower")]
+fn tower_service_fn<B, F: Fn() -> B + Clone>(
+    make: F,
+) -> impl tower_service::Service<
+    http::Request<Body>,
+    Response = http::Response<B>,
+    Error = std::convert::Infallible,
+    Future = std::future::Ready<Result<http::Response<B>, std::convert::Infallible>>,
+> {
+    #[derive(Clone)]
+    struct Make<F>(F);
+    impl<B, F: Fn() -> B> tower_service::Service<http::Request<Body>> for Make<F> {
+        type Response = http::Response<B>;
+        type Error = std::convert::Infallible;
+        type Future = std::future::Ready<Result<http::Response<B>, std::convert::Infallible>>;
+        fn poll_ready(&mut self, _: &mut std::task::Context<'_>) -> std::task::Poll<Result<(), Self::Error>> {
+            std::task::Poll::Ready(Ok(()))
+        }
+        fn call(&mut self, _: http::Request<Body>) -> Self::Future {
+            std::future::ready(Ok(http::Response::new((self.0)())))
+        }
+    }
+    Make(make)
+}
