@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 source scripts/setup.sh
 
 # The template tests generate projects with the real cargo-generate.
-if [ "$(cargo generate --version 2>/dev/null | awk '{print $2}')" != "$CARGO_GENERATE_VERSION" ]; then
+if [ "$(cargo generate --version 2>/dev/null | awk '{print $NF}')" != "$CARGO_GENERATE_VERSION" ]; then
     echo "setup: installing cargo-generate $CARGO_GENERATE_VERSION (~5 min)" >&2
     cargo install --locked --quiet cargo-generate --version "$CARGO_GENERATE_VERSION" --no-default-features >&2
 fi
