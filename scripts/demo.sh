@@ -62,3 +62,18 @@ SERVER2=$!
 trap 'kill $SERVER $SERVER2 2>/dev/null || true' EXIT
 echo "\$ GET http://127.0.0.1:$PORT2/stream"
 fetch "http://127.0.0.1:$PORT2/stream"
+
+echo
+echo "# An axum Router served by wasio (examples/axum-app, feature tower)"
+cargo build --locked --target wasm32-wasip2 --release -p axum-app
+FILES="$(mktemp -d)"
+echo "hello from a preopened directory" > "$FILES/note.txt"
+PORT3="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+echo "\$ wasmtime serve -Scli --dir $FILES::/files --addr 127.0.0.1:$PORT3 axum-app.wasm"
+"$WASMTIME" serve -Scli --dir "$FILES::/files" --addr "127.0.0.1:$PORT3" "$W/axum-app.wasm" >/dev/null 2>&1 &
+SERVER3=$!
+trap 'kill $SERVER $SERVER2 $SERVER3 2>/dev/null || true; rm -rf "$FILES"' EXIT
+echo "\$ GET http://127.0.0.1:$PORT3/users/7"
+fetch "http://127.0.0.1:$PORT3/users/7"; echo
+echo "\$ GET http://127.0.0.1:$PORT3/files/note.txt   # streamed from the file by wasio::fs"
+fetch "http://127.0.0.1:$PORT3/files/note.txt"
