@@ -83,7 +83,12 @@ impl Error {
     /// error came from the host.
     ///
     /// ```no_run
-    /// # fn f(e: &wasio::http::Error) { println!("{:?}", e.code_name()); }
+    /// # async fn f() {
+    /// let req = http::Request::get("http://127.0.0.1:1/").body(wasio::http::Body::empty()).unwrap();
+    /// let err = wasio::http::send(req).await.unwrap_err();
+    /// assert_eq!(err.code_name(), Some("connection-refused"));
+    /// assert_eq!(wasio::http::Error::msg("mine").code_name(), None);
+    /// # }
     /// ```
     pub fn code_name(&self) -> Option<&str> {
         self.code.as_deref()
@@ -92,7 +97,9 @@ impl Error {
     /// The response status this error maps to.
     ///
     /// ```no_run
-    /// # fn f(e: &wasio::http::Error) { println!("{}", e.status()); }
+    /// use wasio::http::{Error, StatusCode};
+    /// assert_eq!(Error::msg("oops").status(), StatusCode::INTERNAL_SERVER_ERROR);
+    /// assert_eq!(Error::with_status(StatusCode::NOT_FOUND, "no such note").status(), StatusCode::NOT_FOUND);
     /// ```
     pub fn status(&self) -> http::StatusCode {
         self.status

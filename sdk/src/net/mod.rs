@@ -181,7 +181,10 @@ macro_rules! tcp_stream_methods {
             /// The peer's address.
             ///
             /// ```no_run
-            /// # fn f(s: &wasio::net::TcpStream) -> std::io::Result<()> { println!("{}", s.peer_addr()?); Ok(()) }
+            /// # async fn f() -> std::io::Result<()> {
+            /// let s = wasio::net::TcpStream::connect("127.0.0.1:8080").await?;
+            /// assert_eq!(s.peer_addr()?, "127.0.0.1:8080".parse().unwrap());
+            /// # Ok(()) }
             /// ```
             pub fn peer_addr(&self) -> std::io::Result<std::net::SocketAddr> {
                 self.socket.$remote().map(super::addr::from_wasi).map_err(|e| super::error::net_err(e, "peer address"))
@@ -190,7 +193,10 @@ macro_rules! tcp_stream_methods {
             /// The local address.
             ///
             /// ```no_run
-            /// # fn f(s: &wasio::net::TcpStream) -> std::io::Result<()> { println!("{}", s.local_addr()?); Ok(()) }
+            /// # async fn f() -> std::io::Result<()> {
+            /// let s = wasio::net::TcpStream::connect("127.0.0.1:8080").await?;
+            /// assert!(s.local_addr()?.ip().is_loopback());
+            /// # Ok(()) }
             /// ```
             pub fn local_addr(&self) -> std::io::Result<std::net::SocketAddr> {
                 self.socket.$local().map(super::addr::from_wasi).map_err(|e| super::error::net_err(e, "local address"))

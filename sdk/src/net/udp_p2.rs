@@ -191,7 +191,10 @@ impl UdpSocket {
     /// The bound address.
     ///
     /// ```no_run
-    /// # fn f(s: &wasio::net::UdpSocket) -> std::io::Result<()> { println!("{}", s.local_addr()?); Ok(()) }
+    /// # async fn f() -> std::io::Result<()> {
+    /// let s = wasio::net::UdpSocket::bind("127.0.0.1:0").await?;
+    /// assert_ne!(s.local_addr()?.port(), 0, "the host picked a port");
+    /// # Ok(()) }
     /// ```
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
         self.socket.local_address().map(from_wasi).map_err(|e| net_err(e, "local address"))
@@ -200,7 +203,11 @@ impl UdpSocket {
     /// The connected peer's address.
     ///
     /// ```no_run
-    /// # fn f(s: &wasio::net::UdpSocket) -> std::io::Result<()> { println!("{}", s.peer_addr()?); Ok(()) }
+    /// # async fn f() -> std::io::Result<()> {
+    /// let s = wasio::net::UdpSocket::bind("127.0.0.1:0").await?;
+    /// s.connect("127.0.0.1:9000").await?;
+    /// assert_eq!(s.peer_addr()?, "127.0.0.1:9000".parse().unwrap());
+    /// # Ok(()) }
     /// ```
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
         self.socket.remote_address().map(from_wasi).map_err(|e| net_err(e, "peer address"))

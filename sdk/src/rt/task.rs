@@ -276,7 +276,14 @@ impl<T: 'static> JoinSet<T> {
     /// Number of tasks in the set (finished but not yet joined included).
     ///
     /// ```no_run
-    /// # fn f(set: wasio::JoinSet<u32>) { println!("{}", set.len()); }
+    /// # async fn f() {
+    /// let mut set = wasio::JoinSet::new();
+    /// set.spawn(async { 1u32 });
+    /// set.spawn(async { 2u32 });
+    /// assert_eq!(set.len(), 2);
+    /// set.join_next().await;
+    /// assert_eq!(set.len(), 1);
+    /// # }
     /// ```
     pub fn len(&self) -> usize {
         self.tasks.len()
@@ -285,7 +292,12 @@ impl<T: 'static> JoinSet<T> {
     /// Whether the set holds no tasks.
     ///
     /// ```no_run
-    /// # fn f(set: wasio::JoinSet<u32>) { println!("{}", set.is_empty()); }
+    /// # async fn f() {
+    /// let mut set = wasio::JoinSet::new();
+    /// assert!(set.is_empty());
+    /// set.spawn(async { 1u32 });
+    /// set.join_all().await;
+    /// # }
     /// ```
     pub fn is_empty(&self) -> bool {
         self.tasks.is_empty()
