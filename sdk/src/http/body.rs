@@ -1,8 +1,8 @@
 //! `Body`: a streaming HTTP body of `Bytes` frames.
 
-use super::error::Error;
 #[cfg(not(feature = "p2"))]
 use super::error::io_to_code;
+use super::error::{BoxError, Error};
 use super::fields::from_fields;
 #[cfg(not(feature = "p2"))]
 use super::fields::to_fields;
@@ -37,9 +37,6 @@ use wasi_p2::Incoming;
 
 type TrailersResult = Result<Option<Fields>, ErrorCode>;
 
-/// tower's and axum's boxed error; a wasio [`Error`] in it comes back out
-/// whole (its status kept).
-type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 /// A streaming HTTP body, implementing `http_body::Body` with `Bytes` data
 /// frames and optional trailers.
 ///

@@ -3,9 +3,7 @@
 use super::body::Body;
 use super::error::Error;
 #[cfg(not(feature = "p2"))]
-use super::fields::{fields_with, from_fields};
-#[cfg(not(feature = "p2"))]
-use super::server::default_content_type;
+use super::fields::{from_fields, head_fields};
 #[cfg(not(feature = "p2"))]
 use super::server::method_to_wasi;
 #[cfg(not(feature = "p2"))]
@@ -134,7 +132,7 @@ impl Client {
     pub async fn send<B: Into<Body>>(&self, request: Request<B>) -> Result<Response<Body>, Error> {
         let (parts, body) = request.into_parts();
         let body: Body = body.into();
-        let fields = fields_with(&parts.headers, [default_content_type(&parts.headers, &body), None])?;
+        let fields = head_fields(&parts.headers, &body, None)?;
         let options = self.options()?;
         let (contents, trailers, feed) = body.into_wasi();
         let (req, sent) = WasiRequest::new(fields, contents, trailers, options);

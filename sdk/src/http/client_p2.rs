@@ -4,8 +4,7 @@
 use super::body::Body;
 use super::client::Client;
 use super::error::Error;
-use super::fields::{fields_with, from_fields};
-use super::server::default_content_type;
+use super::fields::{from_fields, head_fields};
 use super::server::method_to_wasi;
 use http::{Request, Response};
 use wasip2::http::outgoing_handler;
@@ -28,8 +27,7 @@ impl Client {
     pub async fn send<B: Into<Body>>(&self, request: Request<B>) -> Result<Response<Body>, Error> {
         let (parts, body) = request.into_parts();
         let body: Body = body.into();
-        let req =
-            OutgoingRequest::new(fields_with(&parts.headers, [default_content_type(&parts.headers, &body), None])?);
+        let req = OutgoingRequest::new(head_fields(&parts.headers, &body, None)?);
         super::client::set_request_head!(req, parts);
         let outgoing = req.body().map_err(|()| Error::msg("invalid request body"))?;
         let future = outgoing_handler::handle(req, self.options()?).map_err(|e| Error::from_code(e, "send"))?;

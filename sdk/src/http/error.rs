@@ -6,6 +6,10 @@ use std::fmt;
 #[cfg(feature = "p2")]
 use wasip2::http::types::{ErrorCode, HeaderError};
 
+/// tower's and axum's boxed error; a wasio [`Error`] boxed into one comes
+/// back out whole (its status kept).
+pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
 /// An HTTP error: from the host (keeping the WASI `error-code`), from a
 /// body, from invalid headers, or from another error a handler returns.
 ///
@@ -36,7 +40,7 @@ pub struct Error {
     message: String,
     code: Option<String>,
     status: http::StatusCode,
-    source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+    source: Option<BoxError>,
 }
 
 impl Error {
@@ -61,7 +65,7 @@ impl Error {
         Error::from_boxed(Box::new(error))
     }
 
-    fn from_boxed(error: Box<dyn std::error::Error + Send + Sync + 'static>) -> Error {
+    fn from_boxed(error: BoxError) -> Error {
         Error {
             message: error.to_string(),
             code: None,
@@ -176,8 +180,8 @@ from_errors!(
 #[cfg(feature = "json")]
 from_errors!(serde_json::Error);
 
-impl From<Box<dyn std::error::Error + Send + Sync + 'static>> for Error {
-    fn from(e: Box<dyn std::error::Error + Send + Sync + 'static>) -> Error {
+impl From<BoxError> for Error {
+    fn from(e: BoxError) -> Error {
         match e.downcast::<Error>() {
             Ok(e) => *e,
             Err(e) => Error::from_boxed(e),

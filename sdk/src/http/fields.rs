@@ -1,5 +1,6 @@
 //! `http::HeaderMap` ↔ WASI `fields`.
 
+use super::body::Body;
 use super::error::Error;
 #[cfg(not(feature = "p2"))]
 use crate::bindings::wasi::http::types::Fields;
@@ -53,6 +54,17 @@ pub(crate) fn fields_with(map: &HeaderMap, extra: [Option<(&str, &[u8])>; 2]) ->
             Err(Error::msg(format!("invalid header set: {e:?}")))
         })
     })
+}
+
+/// A request's or response's head: `headers`, then the body's own
+/// `content-type` (see `Body::content_type`) unless `headers` name one,
+/// then `length` (`content-length`, when the caller knows it).
+pub(crate) fn head_fields(headers: &HeaderMap, body: &Body, length: Option<(&str, &[u8])>) -> Result<Fields, Error> {
+    let content_type = match body.content_type() {
+        Some(ct) if !headers.contains_key(http::header::CONTENT_TYPE) => Some(("content-type", ct.as_bytes())),
+        _ => None,
+    };
+    fields_with(headers, [content_type, length])
 }
 
 thread_local! {

@@ -2,7 +2,7 @@
 
 use super::body::Body;
 use super::error::Error;
-use super::fields::{fields_with, from_fields};
+use super::fields::{from_fields, head_fields};
 #[cfg(not(feature = "p2"))]
 use crate::bindings::wasi::http::types::{ErrorCode, Request as WasiRequest, Response as WasiResponse};
 #[cfg(not(feature = "p2"))]
@@ -277,16 +277,7 @@ pub(super) fn response_fields(parts: &http::response::Parts, body: &Body) -> Res
         }
         _ => None,
     };
-    fields_with(&parts.headers, [default_content_type(&parts.headers, body), length])
-}
-
-/// The body's own `content-type` (see `Body::from_json`) as a field, unless
-/// `headers` name one.
-pub(super) fn default_content_type<'a>(headers: &http::HeaderMap, body: &'a Body) -> Option<(&'a str, &'a [u8])> {
-    match body.content_type() {
-        Some(ct) if !headers.contains_key(http::header::CONTENT_TYPE) => Some(("content-type", ct.as_bytes())),
-        _ => None,
-    }
+    head_fields(&parts.headers, body, length)
 }
 
 /// `n` in decimal, written into the end of `buf`.

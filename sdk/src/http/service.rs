@@ -2,15 +2,13 @@
 //! component's HTTP handler (feature `tower`).
 
 use super::body::Body;
-use super::error::Error;
+use super::error::{BoxError, Error};
 use super::server::IntoResponse;
 use bytes::Bytes;
 use http::{Request, Response};
 use std::any::Any;
 use std::cell::RefCell;
 use tower_service::Service;
-
-type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// Calls `service` with `request` and converts its answer to a wasio
 /// response: the body streams through unchanged, with its trailers and size
