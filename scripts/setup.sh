@@ -52,6 +52,12 @@ if ! command -v curl >/dev/null 2>&1; then
     echo "setup: installing curl" >&2
     (apt-get install -y -q curl || (apt-get update -q && apt-get install -y -q curl)) >&2 || true
 fi
+# The database tests start a throw-away PostgreSQL server (initdb, pg_ctl):
+# Debian's `postgresql` package when the machine has no server binaries.
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then
+    echo "setup: installing PostgreSQL (Debian's postgresql package)" >&2
+    (apt-get install -y -q postgresql || (apt-get update -q && apt-get install -y -q postgresql)) >&2 || true
+fi
 
 # The cargo runner for guest-side tests (`cargo test --target wasm32-wasip2`).
 export CARGO_TARGET_WASM32_WASIP2_RUNNER="$WASMTIME run -Shttp"

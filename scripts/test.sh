@@ -27,14 +27,14 @@ cargo clippy --locked --quiet -p wasio-tests -p xtask -p bench-loadgen --all-tar
 cargo package --locked --quiet -p wasio-macros -p wasio --allow-dirty --target wasm32-wasip2
 
 echo "== building guest components (wasm32-wasip2, release)" >&2
-cargo build --locked --target wasm32-wasip2 --release -p hello -p tasks -p timers -p fs-copy -p tcp-echo -p http-hello -p axum-app -p http-echo -p http-proxy -p kv-store -p kv-client -p hyper-hello -p gzip -p ws-echo -p wasio-test-guests
+cargo build --locked --target wasm32-wasip2 --release -p hello -p tasks -p timers -p fs-copy -p tcp-echo -p http-hello -p axum-app -p http-echo -p http-proxy -p kv-store -p kv-client -p hyper-hello -p gzip -p ws-echo -p pg-notes -p wasio-test-guests
 
 echo "== the same programs for WASI 0.2 hosts (wasio's p2 feature, into target/p2)" >&2
 CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/p2" cargo build --locked --target wasm32-wasip2 --release \
     -p hello -p tasks -p timers -p fs-copy -p http-hello -p axum-app -p http-echo -p http-proxy -p tcp-echo -p hyper-hello \
-    -p gzip -p ws-echo -p wasio-test-guests --features wasio/p2 \
+    -p gzip -p ws-echo -p pg-notes -p wasio-test-guests --features wasio/p2,pg-notes/p2 \
     --bin hello --bin tasks --bin timers --bin fs-copy --bin http-hello --bin axum-app --bin http-echo --bin http-proxy \
-    --bin tcp-echo --bin hyper-hello --bin gzip --bin ws-echo \
+    --bin tcp-echo --bin hyper-hello --bin gzip --bin ws-echo --bin pg-notes --bin pg-probe \
     --bin sleepers --bin interval_probe --bin rand_probe --bin stdio_probe --bin http_client_probe --bin net_probe \
     --bin fs_probe --bin conformance
 

@@ -6,6 +6,8 @@
 //! once. The guest components are built beforehand by the test command
 //! (`scripts/test.sh`) into `target/wasm32-wasip2/release/`.
 
+pub mod pg;
+
 use anyhow::{Context as _, Result, anyhow};
 use std::collections::HashMap;
 use std::future::Future;
