@@ -174,6 +174,20 @@ lines.append(f"\nGuest instructions per axum request on WASI 0.3 (fuel): {fmt(me
 
 lines += [
     "",
+    "PostgreSQL: `GET /notes/{id}` (one indexed SELECT, prepared, on a pooled",
+    "connection) from `examples/pg-notes` under `wasmtime serve`, against the same",
+    "handler natively (axum on tokio's current_thread runtime, tokio-postgres),",
+    "one throw-away server, in the same run (`bench/pg.sh`).",
+    "",
+    "| benchmark | wasio 0.3 | native tokio | wasio / native |",
+    "| --- | --- | --- | --- |",
+]
+w, n = med("pg-wasio", "rps"), med("pg-native", "rps")
+lines.append(f"| `GET /notes/{{id}}` requests/s (wrk 32 connections) | {fmt(w, 0)} | {fmt(n, 0)} | {ratio(w, n)} |")
+lines.append(f"| `GET /notes/{{id}}` requests/s, median of the per-round ratios | | | {paired('pg-wasio', 'pg-native', 'rps')} |")
+
+lines += [
+    "",
     "Files on WASI 0.2 (wstd has no filesystem API): wasio's `p2` build against",
     "blocking `std::fs` (wasi-libc), in the same run.",
     "",

@@ -253,4 +253,7 @@ echo "wstd size_tcp $(size bench_tcp_wstd)" >> "$OUT"
 echo "wasio size_fs $(size bench_fs_wasio)" >> "$OUT"
 echo "raw size_fs $(size bench_fs_raw)" >> "$OUT"
 
+# PostgreSQL: pg-notes against the same handler on native tokio.
+bash bench/pg.sh "$ROUNDS" "$OUT"
+
 python3 bench/report.py "$OUT" "$ROUNDS"

@@ -18,11 +18,11 @@ FEATURES="json,bindgen,tokio-io,hyper,tower"
 echo "== house rules: rustfmt, clippy -D warnings (both backends, host crates)" >&2
 cargo fmt --all --check
 cargo clippy --locked --quiet --target wasm32-wasip2 --workspace --exclude wasio-tests --exclude xtask \
-    --exclude bench-loadgen -- -D warnings
+    --exclude bench-loadgen --exclude bench-pg-native -- -D warnings
 cargo clippy --locked --quiet --target wasm32-wasip2 -p wasio --features "$FEATURES" --all-targets -- -D warnings
 CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/p2" cargo clippy --locked --quiet --target wasm32-wasip2 -p wasio \
     --features p2,json,tokio-io,hyper,tower --lib --test rt --test time --test http_body --test send -- -D warnings
-cargo clippy --locked --quiet -p wasio-tests -p xtask -p bench-loadgen --all-targets -- -D warnings
+cargo clippy --locked --quiet -p wasio-tests -p xtask -p bench-loadgen -p bench-pg-native --all-targets -- -D warnings
 # The crates users depend on package and build from their packaged sources.
 cargo package --locked --quiet -p wasio-macros -p wasio --allow-dirty --target wasm32-wasip2
 
