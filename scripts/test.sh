@@ -41,6 +41,9 @@ CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/p2" cargo build --locked --target 
 echo "== guest-side tests (#[wasio::test] on the wasmtime CLI) and doc examples" >&2
 cargo test --locked --target wasm32-wasip2 -p wasio --features "$FEATURES"
 
+# The database example's helpers (config, pool, errors) and their examples.
+cargo test --locked --target wasm32-wasip2 -p pg-notes --doc
+
 echo "== the p2 backend: its guest-side unit tests" >&2
 CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/p2" cargo test --locked --target wasm32-wasip2 -p wasio --features p2,json \
     --test rt --test time --test http_body --test send
