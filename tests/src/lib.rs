@@ -542,6 +542,21 @@ pub fn wasmtime_cli() -> PathBuf {
     std::env::var_os("WASMTIME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("wasmtime"))
 }
 
+/// The major version of [`wasmtime_cli`] (`wasmtime 46.0.1 (…)` → 46), for
+/// the few assertions where older hosts differ (see docs/GUIDE.md).
+pub fn wasmtime_cli_major() -> u32 {
+    static MAJOR: OnceLock<u32> = OnceLock::new();
+    *MAJOR.get_or_init(|| {
+        let out = std::process::Command::new(wasmtime_cli()).arg("--version").output().expect("wasmtime --version");
+        let text = String::from_utf8_lossy(&out.stdout);
+        text.split_whitespace()
+            .nth(1)
+            .and_then(|v| v.split('.').next())
+            .and_then(|m| m.parse().ok())
+            .unwrap_or_else(|| panic!("no version in {text:?}"))
+    })
+}
+
 /// Runs `wasmtime run [flags] <example>.wasm [args]` with `stdin` piped in.
 pub fn run_cli(example: &str, flags: &[&str], args: &[&str], stdin: &[u8]) -> std::process::Output {
     run_cli_in(Backend::P3, example, flags, args, stdin)

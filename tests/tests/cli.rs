@@ -202,3 +202,32 @@ fn p2_builds_import_and_export_only_wasi_0_2() {
         assert!(p3.windows(5).any(|w| w == b"@0.3."), "{name}'s default build is a WASI 0.3 component");
     }
 }
+
+/// A WASI 0.3 build started through the WASI 0.2 command entry point
+/// (`wasi:cli/run@0.2.0`, which the `wasm32-wasip2` target always exports)
+/// does not succeed silently: it names the export to call on stderr and
+/// exits with status 1 — a `#[wasio::main]` program on the embedded host,
+/// an HTTP handler under `wasmtime run -Shttp`, and a library component.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wasi_0_3_build_run_through_its_wasi_0_2_entry_point_names_the_export_and_fails() {
+    let stderr = MemoryOutputPipe::new(usize::MAX);
+    let mut ctx = WasiCtxBuilder::new();
+    ctx.arg("hello").stderr(stderr.clone());
+    let mut store = store(ctx);
+    let (c, l) = (Backend::P3.component("hello").unwrap(), wasio_tests::linker().unwrap());
+    let command = wasmtime_wasi::p2::bindings::Command::instantiate_async(&mut store, &c, &l).await.unwrap();
+    let err = command.wasi_cli_run().call_run(&mut store).await.unwrap_err();
+    assert_eq!(err.downcast_ref::<wasmtime_wasi::I32Exit>().map(|e| e.0), Some(1), "{err:?}");
+    let text = String::from_utf8_lossy(&stderr.contents()).into_owned();
+    assert!(text.contains("`wasi:cli/run@0.3.2#run` export") && text.contains("wasi:cli/run@0.2.0"), "{text}");
+
+    for (name, flags, export) in [
+        ("http-hello", &["-Shttp"][..], "`wasi:http/handler@0.3.2#handle` export"),
+        ("kv-store", &[][..], "`example:kv/cache@0.1.0` export"),
+    ] {
+        let out = run_cli_in(Backend::P3, name, flags, &[], b"");
+        let text = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{name}: {text}");
+        assert!(text.contains(export) && text.contains("wasi:cli/run@0.2.0"), "{name}: {text}");
+    }
+}

@@ -84,7 +84,7 @@ fn outside(path: &Path) -> io::Error {
     io::Error::new(
         io::ErrorKind::PermissionDenied,
         format!(
-            "path {} is outside every preopened directory ({}); grant access with `wasmtime run --dir HOST::GUEST`",
+            "no preopened directory contains path {} (preopened: {}); the host must grant a directory, e.g. `wasmtime run --dir HOST::GUEST`",
             path.display(),
             if dirs.is_empty() { "none".to_string() } else { dirs.join(", ") }
         ),

@@ -15,7 +15,8 @@ pub(crate) fn net_err(code: ErrorCode, op: &str) -> io::Error {
     let (kind, what) = match &code {
         ErrorCode::AccessDenied => (
             K::PermissionDenied,
-            "network access denied by the host (grant it with `wasmtime run -Sinherit-network`)".to_string(),
+            "network access denied by the host (it must grant sockets, e.g. `wasmtime run -Sinherit-network`)"
+                .to_string(),
         ),
         ErrorCode::NotSupported => (K::Unsupported, "not supported by the host".into()),
         ErrorCode::InvalidArgument => (K::InvalidInput, "invalid argument".into()),
@@ -43,7 +44,7 @@ pub(crate) fn lookup_err(code: LookupCode, host: &str) -> io::Error {
     let (kind, what) = match code {
         LookupCode::AccessDenied => (
             K::PermissionDenied,
-            "name lookup denied by the host (grant it with `wasmtime run -Sinherit-network -Sallow-ip-name-lookup`)"
+            "name lookup denied by the host (it must grant name lookup, e.g. `wasmtime run -Sinherit-network -Sallow-ip-name-lookup`)"
                 .to_string(),
         ),
         LookupCode::InvalidArgument => (K::InvalidInput, "invalid host name".into()),
@@ -66,9 +67,10 @@ pub(crate) fn hop_limit(ttl: u32) -> io::Result<u8> {
 pub(crate) fn net_err(code: ErrorCode, op: &str) -> io::Error {
     use io::ErrorKind as K;
     let (kind, what) = match code {
-        ErrorCode::AccessDenied => {
-            (K::PermissionDenied, "network access denied by the host (grant it with `wasmtime run -Sinherit-network`)")
-        }
+        ErrorCode::AccessDenied => (
+            K::PermissionDenied,
+            "network access denied by the host (it must grant sockets, e.g. `wasmtime run -Sinherit-network`)",
+        ),
         ErrorCode::NotSupported => (K::Unsupported, "not supported by the host"),
         ErrorCode::InvalidArgument => (K::InvalidInput, "invalid argument"),
         ErrorCode::OutOfMemory => (K::OutOfMemory, "out of memory"),
@@ -100,7 +102,7 @@ pub(crate) fn lookup_err(code: ErrorCode, host: &str) -> io::Error {
         ErrorCode::AccessDenied => io::Error::new(
             io::ErrorKind::PermissionDenied,
             format!(
-                "lookup {host}: name lookup denied by the host (grant it with `wasmtime run -Sinherit-network -Sallow-ip-name-lookup`)"
+                "lookup {host}: name lookup denied by the host (it must grant name lookup, e.g. `wasmtime run -Sinherit-network -Sallow-ip-name-lookup`)"
             ),
         ),
         ErrorCode::InvalidArgument => {

@@ -1,16 +1,13 @@
-//! TCP: `TcpListener`, `TcpStream` and its owned halves.
+//! TCP: `TcpListener`, `TcpStream` and its owned halves, written once over
+//! the backend's handles (`sys::tcp`).
 
-use super::addr::{ToSocketAddrs, each_addr, family, from_wasi, to_wasi};
-use super::error::net_err;
-use crate::bindings::wasi::sockets::types::{ErrorCode, TcpSocket};
-use crate::io::stream::{ByteReader, ByteWriter, DoneFut};
-use crate::wit::StreamReader;
-use futures_core::Stream;
+use super::addr::{ToSocketAddrs, each_addr};
+use crate::sys::tcp::{self as sys, Connection, Reader, Socket, Writer};
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll, ready};
+use std::task::{Context, Poll};
 
 /// A TCP listener, like `tokio::net::TcpListener`.
 ///
@@ -24,13 +21,29 @@ use std::task::{Context, Poll, ready};
 /// # }
 /// ```
 pub struct TcpListener {
-    socket: TcpSocket,
-    /// The stream of accepted sockets, read in batches.
-    incoming: std::cell::RefCell<StreamReader<TcpSocket>>,
+    inner: sys::Listener,
     local: SocketAddr,
 }
 
+impl std::fmt::Debug for TcpListener {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TcpListener").field("local", &self.local).finish()
+    }
+}
+
 impl TcpListener {
+    /// Binds to the first of `addr`'s addresses that works and listens.
+    ///
+    /// ```no_run
+    /// # async fn f() -> std::io::Result<()> {
+    /// let l = wasio::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// assert_ne!(l.local_addr()?.port(), 0);
+    /// # Ok(()) }
+    /// ```
+    pub async fn bind(addr: impl ToSocketAddrs) -> io::Result<TcpListener> {
+        Self::bind_with_backlog(addr, None).await
+    }
+
     /// [`bind`](Self::bind) with an explicit listen backlog.
     ///
     /// ```no_run
@@ -40,16 +53,49 @@ impl TcpListener {
     /// ```
     pub async fn bind_with_backlog(addr: impl ToSocketAddrs, backlog: Option<u64>) -> io::Result<TcpListener> {
         each_addr(addr, move |addr| async move {
-            let socket = TcpSocket::create(family(&addr)).map_err(|e| net_err(e, "bind"))?;
-            socket.bind(to_wasi(addr)).map_err(|e| net_err(e, &format!("bind {addr}")))?;
-            if let Some(n) = backlog {
-                socket.set_listen_backlog_size(n).map_err(|e| net_err(e, "listen backlog"))?;
-            }
-            let reader = socket.listen().map_err(|e| net_err(e, &format!("listen {addr}")))?;
-            let local = from_wasi(socket.get_local_address().map_err(|e| net_err(e, "local address"))?);
-            Ok(TcpListener { socket, local, incoming: std::cell::RefCell::new(StreamReader::new(reader)) })
+            let (inner, local) = sys::bind(addr, backlog).await?;
+            Ok(TcpListener { inner, local })
         })
         .await
+    }
+
+    /// The bound address (with the port the host chose for port 0).
+    ///
+    /// ```no_run
+    /// # fn f(l: &wasio::net::TcpListener) -> std::io::Result<()> {
+    /// let port = l.local_addr()?.port();
+    /// # Ok(()) }
+    /// ```
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        Ok(self.local)
+    }
+
+    /// Sets the listen backlog (may be called while listening).
+    ///
+    /// ```no_run
+    /// # fn f(l: &wasio::net::TcpListener) -> std::io::Result<()> {
+    /// l.set_backlog(512)?;
+    /// # Ok(()) }
+    /// ```
+    pub fn set_backlog(&self, backlog: u64) -> io::Result<()> {
+        self.inner.socket().set_backlog(backlog)
+    }
+
+    /// Waits for the next connection: the stream and the peer's address.
+    /// Dropping the future cancels the wait.
+    ///
+    /// # Cancel safety
+    /// Cancel safe: a connection the host has already handed over stays
+    /// with the listener for the next `accept`, so using this in `select!`
+    /// loses none.
+    ///
+    /// ```no_run
+    /// # async fn f(l: wasio::net::TcpListener) -> std::io::Result<()> {
+    /// let (stream, peer) = l.accept().await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn accept(&self) -> io::Result<(TcpStream, SocketAddr)> {
+        std::future::poll_fn(|cx| self.poll_accept(cx)).await
     }
 
     /// Polls for the next connection.
@@ -60,20 +106,45 @@ impl TcpListener {
     /// # }
     /// ```
     pub fn poll_accept(&self, cx: &mut Context<'_>) -> Poll<io::Result<(TcpStream, SocketAddr)>> {
-        let sock = ready!(Pin::new(&mut *self.incoming.borrow_mut()).poll_next(cx))
-            .ok_or_else(|| io::Error::new(io::ErrorKind::NotConnected, "listener closed"))?;
-        let peer = sock.get_remote_address().map(from_wasi).map_err(|e| net_err(e, "accept"))?;
-        Poll::Ready(Ok((TcpStream::from_socket(sock), peer)))
+        self.inner.poll_accept(cx).map_ok(|(c, peer)| (TcpStream::from(c), peer))
+    }
+
+    /// The connections as a `Stream`.
+    ///
+    /// ```no_run
+    /// use futures_util::StreamExt;
+    /// # async fn f(l: wasio::net::TcpListener) -> std::io::Result<()> {
+    /// let mut incoming = l.incoming();
+    /// while let Some(stream) = incoming.next().await {
+    ///     let stream = stream?;
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn incoming(&self) -> Incoming<'_> {
+        Incoming { listener: self }
     }
 }
 
-fn done_future(fut: wit_bindgen::FutureReader<Result<(), ErrorCode>>, op: &'static str) -> DoneFut {
-    Box::pin(async move { fut.await.map_err(|e| net_err(e, op)) })
+/// The `Stream` of [`TcpListener::incoming`].
+///
+/// ```no_run
+/// # fn f(l: &wasio::net::TcpListener) { let _: wasio::net::Incoming<'_> = l.incoming(); }
+/// ```
+#[derive(Debug)]
+pub struct Incoming<'a> {
+    listener: &'a TcpListener,
+}
+
+impl futures_core::Stream for Incoming<'_> {
+    type Item = io::Result<TcpStream>;
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.listener.poll_accept(cx).map(|r| Some(r.map(|(s, _)| s)))
+    }
 }
 
 /// A TCP connection, like `tokio::net::TcpStream`: `futures_io::AsyncRead`,
 /// `AsyncBufRead` and `AsyncWrite`. `close` shuts down the sending side
-/// (the peer reads end-of-stream) and waits until everything was sent.
+/// (the peer reads end-of-stream) once everything written was sent.
 ///
 /// # Cancel safety
 /// Reads are cancel safe: bytes the host delivered stay buffered for the
@@ -92,9 +163,9 @@ fn done_future(fut: wit_bindgen::FutureReader<Result<(), ErrorCode>>, op: &'stat
 /// # Ok(()) }
 /// ```
 pub struct TcpStream {
-    socket: Arc<TcpSocket>,
-    read: ByteReader,
-    write: ByteWriter,
+    read: Reader,
+    write: Writer,
+    socket: Arc<Socket>,
 }
 
 impl std::fmt::Debug for TcpStream {
@@ -103,21 +174,18 @@ impl std::fmt::Debug for TcpStream {
     }
 }
 
-impl TcpStream {
-    fn from_socket(socket: TcpSocket) -> TcpStream {
-        let socket = Arc::new(socket);
-        let (rx, done) = socket.receive();
-        let read = ByteReader::new(rx, Some(done_future(done, "read")));
-        let s = socket.clone();
-        let write = ByteWriter::new(move |tx| done_future(s.send(tx), "write"));
-        TcpStream { socket, read, write }
+impl From<Connection> for TcpStream {
+    fn from(c: Connection) -> TcpStream {
+        TcpStream { read: c.read, write: c.write, socket: c.socket }
     }
+}
 
+impl TcpStream {
     /// Connects to the first of `addr`'s addresses that accepts.
     ///
     /// # Errors
-    /// `ConnectionRefused`, `TimedOut`, `PermissionDenied` (no network
-    /// granted: run with `-Sinherit-network`), ...
+    /// `ConnectionRefused`, `TimedOut`, `PermissionDenied` (the host granted
+    /// no network, e.g. `wasmtime run` without `-Sinherit-network`), ...
     ///
     /// ```no_run
     /// # async fn f() -> std::io::Result<()> {
@@ -125,12 +193,7 @@ impl TcpStream {
     /// # Ok(()) }
     /// ```
     pub async fn connect(addr: impl ToSocketAddrs) -> io::Result<TcpStream> {
-        each_addr(addr, move |addr| async move {
-            let socket = TcpSocket::create(family(&addr)).map_err(|e| net_err(e, "connect"))?;
-            socket.connect(to_wasi(addr)).await.map_err(|e| net_err(e, &format!("connect {addr}")))?;
-            Ok(TcpStream::from_socket(socket))
-        })
-        .await
+        each_addr(addr, |addr| async move { sys::connect(addr).await.map(TcpStream::from) }).await
     }
 
     /// Splits into owned halves usable from two tasks (like tokio's
@@ -144,9 +207,157 @@ impl TcpStream {
     /// ```
     pub fn into_split(self) -> (OwnedReadHalf, OwnedWriteHalf) {
         (
-            OwnedReadHalf { socket: self.socket.clone(), read: self.read },
-            OwnedWriteHalf { socket: self.socket, write: self.write },
+            OwnedReadHalf { read: self.read, socket: self.socket.clone() },
+            OwnedWriteHalf { write: self.write, socket: self.socket },
         )
+    }
+
+    /// Same as [`into_split`](Self::into_split).
+    ///
+    /// ```no_run
+    /// # fn f(s: wasio::net::TcpStream) { let (_r, _w) = s.split(); }
+    /// ```
+    pub fn split(self) -> (OwnedReadHalf, OwnedWriteHalf) {
+        self.into_split()
+    }
+
+    /// The peer's address.
+    ///
+    /// ```no_run
+    /// # async fn f() -> std::io::Result<()> {
+    /// let s = wasio::net::TcpStream::connect("127.0.0.1:8080").await?;
+    /// assert_eq!(s.peer_addr()?, "127.0.0.1:8080".parse().unwrap());
+    /// # Ok(()) }
+    /// ```
+    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
+        self.socket.peer_addr()
+    }
+
+    /// The local address.
+    ///
+    /// ```no_run
+    /// # async fn f() -> std::io::Result<()> {
+    /// let s = wasio::net::TcpStream::connect("127.0.0.1:8080").await?;
+    /// assert!(s.local_addr()?.ip().is_loopback());
+    /// # Ok(()) }
+    /// ```
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.socket.local_addr()
+    }
+
+    /// `TCP_NODELAY`: WASI sockets have no such option, so this is always
+    /// `Err(Unsupported)`. (Hosts typically send writes promptly anyway.)
+    ///
+    /// ```no_run
+    /// # fn f(s: &wasio::net::TcpStream) { assert!(s.set_nodelay(true).is_err()); }
+    /// ```
+    pub fn set_nodelay(&self, _on: bool) -> io::Result<()> {
+        Err(io::Error::new(io::ErrorKind::Unsupported, "set_nodelay: WASI sockets have no TCP_NODELAY option"))
+    }
+
+    /// Turns TCP keep-alive on or off.
+    ///
+    /// ```no_run
+    /// # fn f(s: &wasio::net::TcpStream) -> std::io::Result<()> { s.set_keepalive(true) }
+    /// ```
+    pub fn set_keepalive(&self, on: bool) -> io::Result<()> {
+        self.socket.set_keepalive(on)
+    }
+
+    /// Whether TCP keep-alive is on.
+    ///
+    /// ```no_run
+    /// # fn f(s: &wasio::net::TcpStream) -> std::io::Result<()> { let _ = s.keepalive()?; Ok(()) }
+    /// ```
+    pub fn keepalive(&self) -> io::Result<bool> {
+        self.socket.keepalive()
+    }
+
+    /// Sets the keep-alive idle time, probe interval and probe count.
+    ///
+    /// ```no_run
+    /// # fn f(s: &wasio::net::TcpStream) -> std::io::Result<()> {
+    /// use std::time::Duration;
+    /// s.set_keepalive_params(Duration::from_secs(60), Duration::from_secs(10), 5)
+    /// # }
+    /// ```
+    pub fn set_keepalive_params(
+        &self,
+        idle: std::time::Duration,
+        interval: std::time::Duration,
+        count: u32,
+    ) -> io::Result<()> {
+        let ns = |d: std::time::Duration| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
+        self.socket.set_keepalive_params(ns(idle), ns(interval), count)
+    }
+
+    /// The IP hop limit (TTL) of outgoing packets.
+    ///
+    /// ```no_run
+    /// # fn f(s: &wasio::net::TcpStream) -> std::io::Result<()> {
+    /// let ttl = s.ttl()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn ttl(&self) -> io::Result<u32> {
+        self.socket.ttl()
+    }
+
+    /// Sets the IP hop limit (TTL), 1..=255; anything else is an
+    /// `InvalidInput` error.
+    ///
+    /// ```no_run
+    /// # fn f(s: &wasio::net::TcpStream) -> std::io::Result<()> {
+    /// s.set_ttl(64)
+    /// # }
+    /// ```
+    pub fn set_ttl(&self, ttl: u32) -> io::Result<()> {
+        self.socket.set_ttl(ttl)
+    }
+
+    /// The kernel receive buffer size (`SO_RCVBUF`).
+    ///
+    /// ```no_run
+    /// # fn f(s: &wasio::net::TcpStream) -> std::io::Result<()> {
+    /// let size = s.recv_buffer_size()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn recv_buffer_size(&self) -> io::Result<u64> {
+        self.socket.recv_buffer_size()
+    }
+
+    /// Sets the kernel receive buffer size; the host may clamp or round it,
+    /// 0 is an `InvalidInput` error.
+    ///
+    /// ```no_run
+    /// # fn f(s: &wasio::net::TcpStream) -> std::io::Result<()> {
+    /// s.set_recv_buffer_size(1 << 20)
+    /// # }
+    /// ```
+    pub fn set_recv_buffer_size(&self, size: u64) -> io::Result<()> {
+        self.socket.set_recv_buffer_size(size)
+    }
+
+    /// The kernel send buffer size (`SO_SNDBUF`).
+    ///
+    /// ```no_run
+    /// # fn f(s: &wasio::net::TcpStream) -> std::io::Result<()> {
+    /// let size = s.send_buffer_size()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn send_buffer_size(&self) -> io::Result<u64> {
+        self.socket.send_buffer_size()
+    }
+
+    /// Sets the kernel send buffer size; the host may clamp or round it, 0
+    /// is an `InvalidInput` error.
+    ///
+    /// ```no_run
+    /// # fn f(s: &wasio::net::TcpStream) -> std::io::Result<()> {
+    /// s.set_send_buffer_size(1 << 20)
+    /// # }
+    /// ```
+    pub fn set_send_buffer_size(&self, size: u64) -> io::Result<()> {
+        self.socket.set_send_buffer_size(size)
     }
 }
 
@@ -156,8 +367,8 @@ impl TcpStream {
 /// # fn f(s: wasio::net::TcpStream) { let (rd, _): (wasio::net::OwnedReadHalf, _) = s.into_split(); }
 /// ```
 pub struct OwnedReadHalf {
-    socket: Arc<TcpSocket>,
-    read: ByteReader,
+    read: Reader,
+    socket: Arc<Socket>,
 }
 
 /// The writing half of a [`TcpStream`].
@@ -166,24 +377,60 @@ pub struct OwnedReadHalf {
 /// # fn f(s: wasio::net::TcpStream) { let (_, wr): (_, wasio::net::OwnedWriteHalf) = s.into_split(); }
 /// ```
 pub struct OwnedWriteHalf {
-    socket: Arc<TcpSocket>,
-    write: ByteWriter,
+    write: Writer,
+    socket: Arc<Socket>,
 }
 
 impl std::fmt::Debug for OwnedReadHalf {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("OwnedReadHalf").field("peer", &self.socket.get_remote_address().ok().map(from_wasi)).finish()
+        f.debug_struct("OwnedReadHalf").field("peer", &self.socket.peer_addr().ok()).finish()
     }
 }
 
 impl std::fmt::Debug for OwnedWriteHalf {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("OwnedWriteHalf").field("peer", &self.socket.get_remote_address().ok().map(from_wasi)).finish()
+        f.debug_struct("OwnedWriteHalf").field("peer", &self.socket.peer_addr().ok()).finish()
     }
 }
 
-super::socket_options!(TcpStream, get_hop_limit, set_hop_limit);
-super::tcp_stream_methods!(get_remote_address, get_local_address, get_keep_alive_enabled);
-super::tcp_listener_common!();
+/// `AsyncRead` + `AsyncBufRead` through the `read` field.
+macro_rules! impl_read {
+    ($t:ty) => {
+        impl futures_io::AsyncRead for $t {
+            fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
+                self.get_mut().read.poll_read(cx, buf)
+            }
+        }
 
-crate::rt::unthreaded::unthreaded_send_sync!([] TcpListener);
+        impl futures_io::AsyncBufRead for $t {
+            fn poll_fill_buf(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<&[u8]>> {
+                self.get_mut().read.poll_fill_buf(cx)
+            }
+            fn consume(self: Pin<&mut Self>, amt: usize) {
+                self.get_mut().read.consume(amt)
+            }
+        }
+    };
+}
+
+/// `AsyncWrite` through the `write` field.
+macro_rules! impl_write {
+    ($t:ty) => {
+        impl futures_io::AsyncWrite for $t {
+            fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+                self.get_mut().write.poll_write(0, cx, buf)
+            }
+            fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+                self.get_mut().write.poll_flush(0, cx)
+            }
+            fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+                self.get_mut().write.poll_close(0, cx)
+            }
+        }
+    };
+}
+
+impl_read!(TcpStream);
+impl_write!(TcpStream);
+impl_read!(OwnedReadHalf);
+impl_write!(OwnedWriteHalf);

@@ -1,8 +1,7 @@
-//! UDP: `UdpSocket`.
+//! UDP: `UdpSocket`, written once over the backend's socket (`sys::udp`).
 
-use super::addr::{ToSocketAddrs, each_addr, family, first_addr, from_wasi, to_wasi};
-use super::error::net_err;
-use crate::bindings::wasi::sockets::types::UdpSocket as WasiUdp;
+use super::addr::{ToSocketAddrs, each_addr, first_addr};
+use crate::sys::udp as sys;
 use std::io;
 use std::net::SocketAddr;
 
@@ -17,7 +16,13 @@ use std::net::SocketAddr;
 /// # Ok(()) }
 /// ```
 pub struct UdpSocket {
-    socket: WasiUdp,
+    socket: sys::Socket,
+}
+
+impl std::fmt::Debug for UdpSocket {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UdpSocket").field("local", &self.local_addr().ok()).finish()
+    }
 }
 
 impl UdpSocket {
@@ -29,12 +34,7 @@ impl UdpSocket {
     /// # Ok(()) }
     /// ```
     pub async fn bind(addr: impl ToSocketAddrs) -> io::Result<UdpSocket> {
-        each_addr(addr, move |addr| async move {
-            let socket = WasiUdp::create(family(&addr)).map_err(|e| net_err(e, "udp bind"))?;
-            socket.bind(to_wasi(addr)).map_err(|e| net_err(e, &format!("udp bind {addr}")))?;
-            Ok(UdpSocket { socket })
-        })
-        .await
+        each_addr(addr, |addr| async move { Ok(UdpSocket { socket: sys::bind(addr).await? }) }).await
     }
 
     /// Sets the default peer: `send` goes there and only its datagrams are
@@ -46,10 +46,20 @@ impl UdpSocket {
     /// # Ok(()) }
     /// ```
     pub async fn connect(&self, addr: impl ToSocketAddrs) -> io::Result<()> {
-        each_addr(addr, move |addr| async move {
-            self.socket.connect(to_wasi(addr)).map_err(|e| net_err(e, &format!("udp connect {addr}")))
-        })
-        .await
+        each_addr(addr, |addr| async move { self.socket.connect(addr) }).await
+    }
+
+    /// Forgets the connected peer: `recv_from` sees datagrams from anyone
+    /// again and `send` needs a `connect` first. An `Err` if not connected.
+    ///
+    /// ```no_run
+    /// # async fn f(s: &wasio::net::UdpSocket) -> std::io::Result<()> {
+    /// s.connect("127.0.0.1:9000").await?;
+    /// s.disconnect()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn disconnect(&self) -> io::Result<()> {
+        self.socket.disconnect()
     }
 
     /// Sends a datagram to the connected peer; returns its length.
@@ -60,8 +70,7 @@ impl UdpSocket {
     /// # Ok(()) }
     /// ```
     pub async fn send(&self, buf: &[u8]) -> io::Result<usize> {
-        self.socket.send(buf.to_vec(), None).await.map_err(|e| net_err(e, "udp send"))?;
-        Ok(buf.len())
+        self.socket.send(buf, None, "udp send").await
     }
 
     /// Sends a datagram to `target`; returns its length.
@@ -73,11 +82,7 @@ impl UdpSocket {
     /// ```
     pub async fn send_to(&self, buf: &[u8], target: impl ToSocketAddrs) -> io::Result<usize> {
         let addr = first_addr(target, "send_to").await?;
-        self.socket
-            .send(buf.to_vec(), Some(to_wasi(addr)))
-            .await
-            .map_err(|e| net_err(e, &format!("udp send to {addr}")))?;
-        Ok(buf.len())
+        self.socket.send(buf, Some(addr), &format!("udp send to {addr}")).await
     }
 
     /// Receives a datagram into `buf` (truncating it if `buf` is too small);
@@ -87,7 +92,8 @@ impl UdpSocket {
     /// Not cancel safe on WASI 0.3: the receive is one host call, and a
     /// datagram it had already taken when the future is dropped is lost
     /// (as a datagram may be on the network). With the `p2` feature it is
-    /// cancel safe.
+    /// cancel safe: a datagram is taken from the host only when this
+    /// returns it.
     ///
     /// ```no_run
     /// # async fn f(s: &wasio::net::UdpSocket) -> std::io::Result<()> {
@@ -96,10 +102,7 @@ impl UdpSocket {
     /// # Ok(()) }
     /// ```
     pub async fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
-        let (data, from) = self.socket.receive().await.map_err(|e| net_err(e, "udp receive"))?;
-        let n = data.len().min(buf.len());
-        buf[..n].copy_from_slice(&data[..n]);
-        Ok((n, from_wasi(from)))
+        self.socket.recv_from(buf).await
     }
 
     /// Receives a datagram from the connected peer into `buf`.
@@ -114,19 +117,6 @@ impl UdpSocket {
         Ok(self.recv_from(buf).await?.0)
     }
 
-    /// Forgets the connected peer: `recv_from` sees datagrams from anyone
-    /// again and `send` needs a `connect` first. An `Err` if not connected.
-    ///
-    /// ```no_run
-    /// # async fn f(s: &wasio::net::UdpSocket) -> std::io::Result<()> {
-    /// s.connect("127.0.0.1:9000").await?;
-    /// s.disconnect()?;
-    /// # Ok(()) }
-    /// ```
-    pub fn disconnect(&self) -> io::Result<()> {
-        self.socket.disconnect().map_err(|e| net_err(e, "udp disconnect"))
-    }
-
     /// The bound address.
     ///
     /// ```no_run
@@ -136,7 +126,7 @@ impl UdpSocket {
     /// # Ok(()) }
     /// ```
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        self.socket.get_local_address().map(from_wasi).map_err(|e| net_err(e, "local address"))
+        self.socket.local_addr()
     }
 
     /// The connected peer's address.
@@ -149,8 +139,75 @@ impl UdpSocket {
     /// # Ok(()) }
     /// ```
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
-        self.socket.get_remote_address().map(from_wasi).map_err(|e| net_err(e, "peer address"))
+        self.socket.peer_addr()
+    }
+
+    /// The IP hop limit (TTL) of outgoing packets.
+    ///
+    /// ```no_run
+    /// # fn f(s: &wasio::net::UdpSocket) -> std::io::Result<()> {
+    /// let ttl = s.ttl()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn ttl(&self) -> io::Result<u32> {
+        self.socket.ttl()
+    }
+
+    /// Sets the IP hop limit (TTL), 1..=255; anything else is an
+    /// `InvalidInput` error.
+    ///
+    /// ```no_run
+    /// # fn f(s: &wasio::net::UdpSocket) -> std::io::Result<()> {
+    /// s.set_ttl(64)
+    /// # }
+    /// ```
+    pub fn set_ttl(&self, ttl: u32) -> io::Result<()> {
+        self.socket.set_ttl(ttl)
+    }
+
+    /// The kernel receive buffer size (`SO_RCVBUF`).
+    ///
+    /// ```no_run
+    /// # fn f(s: &wasio::net::UdpSocket) -> std::io::Result<()> {
+    /// let size = s.recv_buffer_size()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn recv_buffer_size(&self) -> io::Result<u64> {
+        self.socket.recv_buffer_size()
+    }
+
+    /// Sets the kernel receive buffer size; the host may clamp or round it,
+    /// 0 is an `InvalidInput` error.
+    ///
+    /// ```no_run
+    /// # fn f(s: &wasio::net::UdpSocket) -> std::io::Result<()> {
+    /// s.set_recv_buffer_size(1 << 20)
+    /// # }
+    /// ```
+    pub fn set_recv_buffer_size(&self, size: u64) -> io::Result<()> {
+        self.socket.set_recv_buffer_size(size)
+    }
+
+    /// The kernel send buffer size (`SO_SNDBUF`).
+    ///
+    /// ```no_run
+    /// # fn f(s: &wasio::net::UdpSocket) -> std::io::Result<()> {
+    /// let size = s.send_buffer_size()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn send_buffer_size(&self) -> io::Result<u64> {
+        self.socket.send_buffer_size()
+    }
+
+    /// Sets the kernel send buffer size; the host may clamp or round it, 0
+    /// is an `InvalidInput` error.
+    ///
+    /// ```no_run
+    /// # fn f(s: &wasio::net::UdpSocket) -> std::io::Result<()> {
+    /// s.set_send_buffer_size(1 << 20)
+    /// # }
+    /// ```
+    pub fn set_send_buffer_size(&self, size: u64) -> io::Result<()> {
+        self.socket.set_send_buffer_size(size)
     }
 }
-
-super::socket_options!(UdpSocket, get_unicast_hop_limit, set_unicast_hop_limit);

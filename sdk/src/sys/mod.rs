@@ -13,10 +13,17 @@
 //! - `fs`: the `wasi:filesystem` types `fs` names (`Descriptor`,
 //!   `DescriptorStat`, `ErrorCode`, flags, `Timestamp`), the `host!` call
 //!   macro, `arg`, `preopened`, `code_name`/`message`, and the
-//!   `FileReader`/`FileWriter`/`Entries` stream plumbing.
+//!   `FileReader`/`FileWriter`/`Entries` stream plumbing;
+//! - `tcp`: `Socket` (addresses and options as `io::Result`s), `Reader`
+//!   and `Writer` (a connection's two directions, with the `poll_*`
+//!   methods `net::tcp`'s I/O traits forward to), `Connection` (the three
+//!   together), `connect(SocketAddr)`, `bind(SocketAddr, backlog)` and
+//!   `Listener` (`socket`, `poll_accept`);
+//! - `udp`: `bind(SocketAddr)` and `Socket` (`connect`, `disconnect`,
+//!   `send(buf, to, what)`, `recv_from`, addresses and options).
 //!
 //! Areas not yet behind this seam pick their backend file themselves
-//! (`#[path = "…_p2.rs"]`, or an `_p2` sibling): `net/{tcp,udp}`,
+//! (`#[path = "…_p2.rs"]`, or an `_p2` sibling):
 //! `io/{stdio,stream}`, `http/{body,client,server}`, `rt/executor/p2.rs`
 //! and the export macros in `lib.rs`.
 

@@ -171,4 +171,8 @@ impl Guest for Store {
 
 export!(Store);
 
-fn main() {}
+/// Run as a command, the component says that its entry point is the
+/// `example:kv/cache` export (and exits with status 1).
+fn main() {
+    wasio::process::wrong_entry_point("example:kv/cache@0.1.0");
+}

@@ -2,6 +2,8 @@
 
 /// `wasi:filesystem` 0.2: the bindings and stream plumbing `fs` uses.
 pub(crate) mod fs;
+pub(crate) mod tcp;
+pub(crate) mod udp;
 
 /// `wasi:clocks` 0.2.
 pub(crate) mod clock {

@@ -4,6 +4,8 @@ use crate::bindings::wasi;
 
 /// `wasi:filesystem` 0.3: the bindings and stream plumbing `fs` uses.
 pub(crate) mod fs;
+pub(crate) mod tcp;
+pub(crate) mod udp;
 
 /// `wasi:clocks` 0.3.
 pub(crate) mod clock {
