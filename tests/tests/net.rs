@@ -318,11 +318,8 @@ async fn a_timed_out_64_mib_write_to_a_peer_that_never_reads_returns_and_release
     for b in BACKENDS {
         let out = probe_embedded(b, &["write_timeout", &peer.addr, &peer.control], "write_timeout").await;
         let held = if b == Backend::P2 { 1 } else { 0 };
-        // Wasmtime 46 and 47's WASI 0.2 TCP stream takes a whole write into a
-        // host buffer (no backpressure): the write returns, the flush waits.
-        let write = if b == Backend::P2 && wasio_tests::wasmtime_cli_major() < 48 { "ok" } else { "TimedOut" };
         let expected = format!(
-            "write: {write}\nflush: timed out\nclose: timed out\ndropped, pending closes: {held}\npending closes: 0\n"
+            "write: TimedOut\nflush: timed out\nclose: timed out\ndropped, pending closes: {held}\npending closes: 0\n"
         );
         assert_eq!(out, expected, "{b:?}");
         let what = "write_half_drop";

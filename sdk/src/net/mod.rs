@@ -16,6 +16,84 @@
 //! # Ok(()) }
 //! ```
 
+/// The socket options `TcpStream` and `UdpSocket` share, like std's and
+/// tokio's: TTL and kernel buffer sizes, forwarded to the backend socket.
+macro_rules! socket_options {
+    ($ty:ident) => {
+        impl $ty {
+            /// The IP hop limit (TTL) of outgoing packets.
+            ///
+            /// ```no_run
+            #[doc = concat!("# fn f(s: &wasio::net::", stringify!($ty), ") -> std::io::Result<()> {")]
+            /// let ttl = s.ttl()?;
+            /// # Ok(()) }
+            /// ```
+            pub fn ttl(&self) -> std::io::Result<u32> {
+                self.socket.ttl()
+            }
+
+            /// Sets the IP hop limit (TTL), 1..=255; anything else is an
+            /// `InvalidInput` error.
+            ///
+            /// ```no_run
+            #[doc = concat!("# fn f(s: &wasio::net::", stringify!($ty), ") -> std::io::Result<()> {")]
+            /// s.set_ttl(64)
+            /// # }
+            /// ```
+            pub fn set_ttl(&self, ttl: u32) -> std::io::Result<()> {
+                self.socket.set_ttl(ttl)
+            }
+
+            /// The kernel receive buffer size (`SO_RCVBUF`).
+            ///
+            /// ```no_run
+            #[doc = concat!("# fn f(s: &wasio::net::", stringify!($ty), ") -> std::io::Result<()> {")]
+            /// let size = s.recv_buffer_size()?;
+            /// # Ok(()) }
+            /// ```
+            pub fn recv_buffer_size(&self) -> std::io::Result<u64> {
+                self.socket.recv_buffer_size()
+            }
+
+            /// Sets the kernel receive buffer size; the host may clamp or
+            /// round it, 0 is an `InvalidInput` error.
+            ///
+            /// ```no_run
+            #[doc = concat!("# fn f(s: &wasio::net::", stringify!($ty), ") -> std::io::Result<()> {")]
+            /// s.set_recv_buffer_size(1 << 20)
+            /// # }
+            /// ```
+            pub fn set_recv_buffer_size(&self, size: u64) -> std::io::Result<()> {
+                self.socket.set_recv_buffer_size(size)
+            }
+
+            /// The kernel send buffer size (`SO_SNDBUF`).
+            ///
+            /// ```no_run
+            #[doc = concat!("# fn f(s: &wasio::net::", stringify!($ty), ") -> std::io::Result<()> {")]
+            /// let size = s.send_buffer_size()?;
+            /// # Ok(()) }
+            /// ```
+            pub fn send_buffer_size(&self) -> std::io::Result<u64> {
+                self.socket.send_buffer_size()
+            }
+
+            /// Sets the kernel send buffer size; the host may clamp or round
+            /// it, 0 is an `InvalidInput` error.
+            ///
+            /// ```no_run
+            #[doc = concat!("# fn f(s: &wasio::net::", stringify!($ty), ") -> std::io::Result<()> {")]
+            /// s.set_send_buffer_size(1 << 20)
+            /// # }
+            /// ```
+            pub fn set_send_buffer_size(&self, size: u64) -> std::io::Result<()> {
+                self.socket.set_send_buffer_size(size)
+            }
+        }
+    };
+}
+use socket_options;
+
 pub(crate) mod addr;
 pub(crate) mod error;
 // Written once over the backend's handles (`sys::{tcp,udp}`).

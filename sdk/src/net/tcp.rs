@@ -290,75 +290,6 @@ impl TcpStream {
         let ns = |d: std::time::Duration| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
         self.socket.set_keepalive_params(ns(idle), ns(interval), count)
     }
-
-    /// The IP hop limit (TTL) of outgoing packets.
-    ///
-    /// ```no_run
-    /// # fn f(s: &wasio::net::TcpStream) -> std::io::Result<()> {
-    /// let ttl = s.ttl()?;
-    /// # Ok(()) }
-    /// ```
-    pub fn ttl(&self) -> io::Result<u32> {
-        self.socket.ttl()
-    }
-
-    /// Sets the IP hop limit (TTL), 1..=255; anything else is an
-    /// `InvalidInput` error.
-    ///
-    /// ```no_run
-    /// # fn f(s: &wasio::net::TcpStream) -> std::io::Result<()> {
-    /// s.set_ttl(64)
-    /// # }
-    /// ```
-    pub fn set_ttl(&self, ttl: u32) -> io::Result<()> {
-        self.socket.set_ttl(ttl)
-    }
-
-    /// The kernel receive buffer size (`SO_RCVBUF`).
-    ///
-    /// ```no_run
-    /// # fn f(s: &wasio::net::TcpStream) -> std::io::Result<()> {
-    /// let size = s.recv_buffer_size()?;
-    /// # Ok(()) }
-    /// ```
-    pub fn recv_buffer_size(&self) -> io::Result<u64> {
-        self.socket.recv_buffer_size()
-    }
-
-    /// Sets the kernel receive buffer size; the host may clamp or round it,
-    /// 0 is an `InvalidInput` error.
-    ///
-    /// ```no_run
-    /// # fn f(s: &wasio::net::TcpStream) -> std::io::Result<()> {
-    /// s.set_recv_buffer_size(1 << 20)
-    /// # }
-    /// ```
-    pub fn set_recv_buffer_size(&self, size: u64) -> io::Result<()> {
-        self.socket.set_recv_buffer_size(size)
-    }
-
-    /// The kernel send buffer size (`SO_SNDBUF`).
-    ///
-    /// ```no_run
-    /// # fn f(s: &wasio::net::TcpStream) -> std::io::Result<()> {
-    /// let size = s.send_buffer_size()?;
-    /// # Ok(()) }
-    /// ```
-    pub fn send_buffer_size(&self) -> io::Result<u64> {
-        self.socket.send_buffer_size()
-    }
-
-    /// Sets the kernel send buffer size; the host may clamp or round it, 0
-    /// is an `InvalidInput` error.
-    ///
-    /// ```no_run
-    /// # fn f(s: &wasio::net::TcpStream) -> std::io::Result<()> {
-    /// s.set_send_buffer_size(1 << 20)
-    /// # }
-    /// ```
-    pub fn set_send_buffer_size(&self, size: u64) -> io::Result<()> {
-        self.socket.set_send_buffer_size(size)
-    }
 }
 
 /// The reading half of a [`TcpStream`].
@@ -430,6 +361,7 @@ macro_rules! impl_write {
     };
 }
 
+super::socket_options!(TcpStream);
 impl_read!(TcpStream);
 impl_write!(TcpStream);
 impl_read!(OwnedReadHalf);

@@ -27,6 +27,84 @@
 //! `io/{stdio,stream}`, `http/{body,client,server}`, `rt/executor/p2.rs`
 //! and the export macros in `lib.rs`.
 
+/// A socket's addresses, TTL and buffer sizes as `io::Result`s, for the
+/// TCP and UDP sockets of both backends (whose WASI resources name the
+/// getters differently): `sys_socket_options!(Type, field,
+/// get_remote_address, get_local_address, get_hop_limit, set_hop_limit,
+/// get_receive_buffer_size, set_receive_buffer_size, get_send_buffer_size,
+/// set_send_buffer_size)`; with `tcp get_keep_alive_enabled` before the
+/// type, also keep-alive and the listen backlog.
+macro_rules! sys_socket_options {
+    (tcp $keepalive:ident, $ty:ty, $field:tt, $($rest:tt)*) => {
+        impl $ty {
+            pub(crate) fn keepalive(&self) -> std::io::Result<bool> {
+                self.$field.$keepalive().map_err(|e| crate::net::error::net_err(e, "keep-alive"))
+            }
+
+            pub(crate) fn set_keepalive(&self, on: bool) -> std::io::Result<()> {
+                self.$field.set_keep_alive_enabled(on).map_err(|e| crate::net::error::net_err(e, "keep-alive"))
+            }
+
+            /// Idle time and interval in nanoseconds.
+            pub(crate) fn set_keepalive_params(&self, idle: u64, interval: u64, count: u32) -> std::io::Result<()> {
+                use crate::net::error::net_err;
+                self.$field.set_keep_alive_idle_time(idle).map_err(|e| net_err(e, "keep-alive idle"))?;
+                self.$field.set_keep_alive_interval(interval).map_err(|e| net_err(e, "keep-alive interval"))?;
+                self.$field.set_keep_alive_count(count).map_err(|e| net_err(e, "keep-alive count"))
+            }
+
+            pub(crate) fn set_backlog(&self, backlog: u64) -> std::io::Result<()> {
+                self.$field.set_listen_backlog_size(backlog).map_err(|e| crate::net::error::net_err(e, "listen backlog"))
+            }
+        }
+        crate::sys::sys_socket_options!($ty, $field, $($rest)*);
+    };
+    ($ty:ty, $field:tt, $remote:ident, $local:ident, $get_hops:ident, $set_hops:ident, $get_rcv:ident, $set_rcv:ident, $get_snd:ident, $set_snd:ident) => {
+        impl $ty {
+            pub(crate) fn peer_addr(&self) -> std::io::Result<std::net::SocketAddr> {
+                self.$field
+                    .$remote()
+                    .map(crate::net::addr::from_wasi)
+                    .map_err(|e| crate::net::error::net_err(e, "peer address"))
+            }
+
+            pub(crate) fn local_addr(&self) -> std::io::Result<std::net::SocketAddr> {
+                self.$field
+                    .$local()
+                    .map(crate::net::addr::from_wasi)
+                    .map_err(|e| crate::net::error::net_err(e, "local address"))
+            }
+
+            pub(crate) fn ttl(&self) -> std::io::Result<u32> {
+                self.$field.$get_hops().map(u32::from).map_err(|e| crate::net::error::net_err(e, "hop limit"))
+            }
+
+            pub(crate) fn set_ttl(&self, ttl: u32) -> std::io::Result<()> {
+                self.$field
+                    .$set_hops(crate::net::error::hop_limit(ttl)?)
+                    .map_err(|e| crate::net::error::net_err(e, "hop limit"))
+            }
+
+            pub(crate) fn recv_buffer_size(&self) -> std::io::Result<u64> {
+                self.$field.$get_rcv().map_err(|e| crate::net::error::net_err(e, "receive buffer size"))
+            }
+
+            pub(crate) fn set_recv_buffer_size(&self, size: u64) -> std::io::Result<()> {
+                self.$field.$set_rcv(size).map_err(|e| crate::net::error::net_err(e, "receive buffer size"))
+            }
+
+            pub(crate) fn send_buffer_size(&self) -> std::io::Result<u64> {
+                self.$field.$get_snd().map_err(|e| crate::net::error::net_err(e, "send buffer size"))
+            }
+
+            pub(crate) fn set_send_buffer_size(&self, size: u64) -> std::io::Result<()> {
+                self.$field.$set_snd(size).map_err(|e| crate::net::error::net_err(e, "send buffer size"))
+            }
+        }
+    };
+}
+pub(crate) use sys_socket_options;
+
 #[cfg(not(feature = "p2"))]
 mod p3;
 #[cfg(not(feature = "p2"))]

@@ -4,7 +4,7 @@
 
 use crate::io::stream_p2::{BufInput, OutputWriter};
 use crate::net::addr::{family, from_wasi, network, to_wasi, until_ready};
-use crate::net::error::{hop_limit, net_err};
+use crate::net::error::net_err;
 use crate::rt::{Registration, register_pollable};
 use std::cell::RefCell;
 use std::io;
@@ -22,59 +22,6 @@ pub(crate) type Writer = Sender;
 
 /// A TCP socket: the options and addresses, the same on both backends.
 pub(crate) struct Socket(TcpSocket);
-
-impl Socket {
-    pub(crate) fn peer_addr(&self) -> io::Result<SocketAddr> {
-        self.0.remote_address().map(from_wasi).map_err(|e| net_err(e, "peer address"))
-    }
-
-    pub(crate) fn local_addr(&self) -> io::Result<SocketAddr> {
-        self.0.local_address().map(from_wasi).map_err(|e| net_err(e, "local address"))
-    }
-
-    pub(crate) fn ttl(&self) -> io::Result<u32> {
-        self.0.hop_limit().map(u32::from).map_err(|e| net_err(e, "hop limit"))
-    }
-
-    pub(crate) fn set_ttl(&self, ttl: u32) -> io::Result<()> {
-        self.0.set_hop_limit(hop_limit(ttl)?).map_err(|e| net_err(e, "hop limit"))
-    }
-
-    pub(crate) fn recv_buffer_size(&self) -> io::Result<u64> {
-        self.0.receive_buffer_size().map_err(|e| net_err(e, "receive buffer size"))
-    }
-
-    pub(crate) fn set_recv_buffer_size(&self, size: u64) -> io::Result<()> {
-        self.0.set_receive_buffer_size(size).map_err(|e| net_err(e, "receive buffer size"))
-    }
-
-    pub(crate) fn send_buffer_size(&self) -> io::Result<u64> {
-        self.0.send_buffer_size().map_err(|e| net_err(e, "send buffer size"))
-    }
-
-    pub(crate) fn set_send_buffer_size(&self, size: u64) -> io::Result<()> {
-        self.0.set_send_buffer_size(size).map_err(|e| net_err(e, "send buffer size"))
-    }
-
-    pub(crate) fn keepalive(&self) -> io::Result<bool> {
-        self.0.keep_alive_enabled().map_err(|e| net_err(e, "keep-alive"))
-    }
-
-    pub(crate) fn set_keepalive(&self, on: bool) -> io::Result<()> {
-        self.0.set_keep_alive_enabled(on).map_err(|e| net_err(e, "keep-alive"))
-    }
-
-    /// Idle time and interval in nanoseconds.
-    pub(crate) fn set_keepalive_params(&self, idle: u64, interval: u64, count: u32) -> io::Result<()> {
-        self.0.set_keep_alive_idle_time(idle).map_err(|e| net_err(e, "keep-alive idle"))?;
-        self.0.set_keep_alive_interval(interval).map_err(|e| net_err(e, "keep-alive interval"))?;
-        self.0.set_keep_alive_count(count).map_err(|e| net_err(e, "keep-alive count"))
-    }
-
-    pub(crate) fn set_backlog(&self, backlog: u64) -> io::Result<()> {
-        self.0.set_listen_backlog_size(backlog).map_err(|e| net_err(e, "listen backlog"))
-    }
-}
 
 /// The sending side of a connection: its output stream, and the socket to
 /// shut down when it is closed.
@@ -211,3 +158,17 @@ impl Listener {
 }
 
 crate::rt::unthreaded::unthreaded_send_sync!([] Listener);
+
+crate::sys::sys_socket_options!(
+    tcp keep_alive_enabled,
+    Socket,
+    0,
+    remote_address,
+    local_address,
+    hop_limit,
+    set_hop_limit,
+    receive_buffer_size,
+    set_receive_buffer_size,
+    send_buffer_size,
+    set_send_buffer_size
+);

@@ -2,7 +2,7 @@
 //! with its datagram streams waited on through the executor's poll loop.
 
 use crate::net::addr::{family, from_wasi, network, to_wasi, until_ready};
-use crate::net::error::{hop_limit, net_err};
+use crate::net::error::net_err;
 use crate::rt::{Registration, register_pollable};
 use std::cell::RefCell;
 use std::io;
@@ -106,38 +106,19 @@ impl Socket {
         buf[..n].copy_from_slice(&datagram.data[..n]);
         Ok((n, from_wasi(datagram.remote_address)))
     }
-
-    pub(crate) fn local_addr(&self) -> io::Result<SocketAddr> {
-        self.socket.local_address().map(from_wasi).map_err(|e| net_err(e, "local address"))
-    }
-
-    pub(crate) fn peer_addr(&self) -> io::Result<SocketAddr> {
-        self.socket.remote_address().map(from_wasi).map_err(|e| net_err(e, "peer address"))
-    }
-
-    pub(crate) fn ttl(&self) -> io::Result<u32> {
-        self.socket.unicast_hop_limit().map(u32::from).map_err(|e| net_err(e, "hop limit"))
-    }
-
-    pub(crate) fn set_ttl(&self, ttl: u32) -> io::Result<()> {
-        self.socket.set_unicast_hop_limit(hop_limit(ttl)?).map_err(|e| net_err(e, "hop limit"))
-    }
-
-    pub(crate) fn recv_buffer_size(&self) -> io::Result<u64> {
-        self.socket.receive_buffer_size().map_err(|e| net_err(e, "receive buffer size"))
-    }
-
-    pub(crate) fn set_recv_buffer_size(&self, size: u64) -> io::Result<()> {
-        self.socket.set_receive_buffer_size(size).map_err(|e| net_err(e, "receive buffer size"))
-    }
-
-    pub(crate) fn send_buffer_size(&self) -> io::Result<u64> {
-        self.socket.send_buffer_size().map_err(|e| net_err(e, "send buffer size"))
-    }
-
-    pub(crate) fn set_send_buffer_size(&self, size: u64) -> io::Result<()> {
-        self.socket.set_send_buffer_size(size).map_err(|e| net_err(e, "send buffer size"))
-    }
 }
 
 crate::rt::unthreaded::unthreaded_send_sync!([] Socket);
+
+crate::sys::sys_socket_options!(
+    Socket,
+    socket,
+    remote_address,
+    local_address,
+    unicast_hop_limit,
+    set_unicast_hop_limit,
+    receive_buffer_size,
+    set_receive_buffer_size,
+    send_buffer_size,
+    set_send_buffer_size
+);

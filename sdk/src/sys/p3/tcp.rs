@@ -6,7 +6,7 @@
 use crate::bindings::wasi::sockets::types::{ErrorCode, TcpSocket};
 use crate::io::stream::{ByteReader, ByteWriter, DoneFut};
 use crate::net::addr::{family, from_wasi, to_wasi};
-use crate::net::error::{hop_limit, net_err};
+use crate::net::error::net_err;
 use crate::wit::StreamReader;
 use futures_core::Stream;
 use std::cell::RefCell;
@@ -23,59 +23,6 @@ pub(crate) type Writer = ByteWriter;
 
 /// A TCP socket: the options and addresses, the same on both backends.
 pub(crate) struct Socket(TcpSocket);
-
-impl Socket {
-    pub(crate) fn peer_addr(&self) -> io::Result<SocketAddr> {
-        self.0.get_remote_address().map(from_wasi).map_err(|e| net_err(e, "peer address"))
-    }
-
-    pub(crate) fn local_addr(&self) -> io::Result<SocketAddr> {
-        self.0.get_local_address().map(from_wasi).map_err(|e| net_err(e, "local address"))
-    }
-
-    pub(crate) fn ttl(&self) -> io::Result<u32> {
-        self.0.get_hop_limit().map(u32::from).map_err(|e| net_err(e, "hop limit"))
-    }
-
-    pub(crate) fn set_ttl(&self, ttl: u32) -> io::Result<()> {
-        self.0.set_hop_limit(hop_limit(ttl)?).map_err(|e| net_err(e, "hop limit"))
-    }
-
-    pub(crate) fn recv_buffer_size(&self) -> io::Result<u64> {
-        self.0.get_receive_buffer_size().map_err(|e| net_err(e, "receive buffer size"))
-    }
-
-    pub(crate) fn set_recv_buffer_size(&self, size: u64) -> io::Result<()> {
-        self.0.set_receive_buffer_size(size).map_err(|e| net_err(e, "receive buffer size"))
-    }
-
-    pub(crate) fn send_buffer_size(&self) -> io::Result<u64> {
-        self.0.get_send_buffer_size().map_err(|e| net_err(e, "send buffer size"))
-    }
-
-    pub(crate) fn set_send_buffer_size(&self, size: u64) -> io::Result<()> {
-        self.0.set_send_buffer_size(size).map_err(|e| net_err(e, "send buffer size"))
-    }
-
-    pub(crate) fn keepalive(&self) -> io::Result<bool> {
-        self.0.get_keep_alive_enabled().map_err(|e| net_err(e, "keep-alive"))
-    }
-
-    pub(crate) fn set_keepalive(&self, on: bool) -> io::Result<()> {
-        self.0.set_keep_alive_enabled(on).map_err(|e| net_err(e, "keep-alive"))
-    }
-
-    /// Idle time and interval in nanoseconds.
-    pub(crate) fn set_keepalive_params(&self, idle: u64, interval: u64, count: u32) -> io::Result<()> {
-        self.0.set_keep_alive_idle_time(idle).map_err(|e| net_err(e, "keep-alive idle"))?;
-        self.0.set_keep_alive_interval(interval).map_err(|e| net_err(e, "keep-alive interval"))?;
-        self.0.set_keep_alive_count(count).map_err(|e| net_err(e, "keep-alive count"))
-    }
-
-    pub(crate) fn set_backlog(&self, backlog: u64) -> io::Result<()> {
-        self.0.set_listen_backlog_size(backlog).map_err(|e| net_err(e, "listen backlog"))
-    }
-}
 
 /// A connection: its socket and both directions.
 pub(crate) struct Connection {
@@ -139,3 +86,17 @@ impl Listener {
 }
 
 crate::rt::unthreaded::unthreaded_send_sync!([] Listener);
+
+crate::sys::sys_socket_options!(
+    tcp get_keep_alive_enabled,
+    Socket,
+    0,
+    get_remote_address,
+    get_local_address,
+    get_hop_limit,
+    set_hop_limit,
+    get_receive_buffer_size,
+    set_receive_buffer_size,
+    get_send_buffer_size,
+    set_send_buffer_size
+);

@@ -3,7 +3,7 @@
 
 use crate::bindings::wasi::sockets::types::UdpSocket as WasiUdp;
 use crate::net::addr::{family, from_wasi, to_wasi};
-use crate::net::error::{hop_limit, net_err};
+use crate::net::error::net_err;
 use std::io;
 use std::net::SocketAddr;
 
@@ -38,36 +38,17 @@ impl Socket {
         buf[..n].copy_from_slice(&data[..n]);
         Ok((n, from_wasi(from)))
     }
-
-    pub(crate) fn local_addr(&self) -> io::Result<SocketAddr> {
-        self.0.get_local_address().map(from_wasi).map_err(|e| net_err(e, "local address"))
-    }
-
-    pub(crate) fn peer_addr(&self) -> io::Result<SocketAddr> {
-        self.0.get_remote_address().map(from_wasi).map_err(|e| net_err(e, "peer address"))
-    }
-
-    pub(crate) fn ttl(&self) -> io::Result<u32> {
-        self.0.get_unicast_hop_limit().map(u32::from).map_err(|e| net_err(e, "hop limit"))
-    }
-
-    pub(crate) fn set_ttl(&self, ttl: u32) -> io::Result<()> {
-        self.0.set_unicast_hop_limit(hop_limit(ttl)?).map_err(|e| net_err(e, "hop limit"))
-    }
-
-    pub(crate) fn recv_buffer_size(&self) -> io::Result<u64> {
-        self.0.get_receive_buffer_size().map_err(|e| net_err(e, "receive buffer size"))
-    }
-
-    pub(crate) fn set_recv_buffer_size(&self, size: u64) -> io::Result<()> {
-        self.0.set_receive_buffer_size(size).map_err(|e| net_err(e, "receive buffer size"))
-    }
-
-    pub(crate) fn send_buffer_size(&self) -> io::Result<u64> {
-        self.0.get_send_buffer_size().map_err(|e| net_err(e, "send buffer size"))
-    }
-
-    pub(crate) fn set_send_buffer_size(&self, size: u64) -> io::Result<()> {
-        self.0.set_send_buffer_size(size).map_err(|e| net_err(e, "send buffer size"))
-    }
 }
+
+crate::sys::sys_socket_options!(
+    Socket,
+    0,
+    get_remote_address,
+    get_local_address,
+    get_unicast_hop_limit,
+    set_unicast_hop_limit,
+    get_receive_buffer_size,
+    set_receive_buffer_size,
+    get_send_buffer_size,
+    set_send_buffer_size
+);
