@@ -111,10 +111,13 @@ out += ["",
         "every example and probe on every test run (`tests/`).", "",
         "Known incompatibilities, and whose side they are on, are listed in",
         "[GUIDE.md](GUIDE.md#compatibility-matrix): Wasmtime 45 and older refuse the",
-        "WASI 0.3.2 imports (host); on 46 and 47 a WASI 0.2 shutdown after the stream's",
+        "WASI 0.3 imports (host); on 46 and 47 a WASI 0.2 shutdown after the stream's",
         "drop sent no FIN (host; wasio now shuts down first), ungranted sockets fail at",
         "`connect` rather than creation, and WASI 0.2 TCP writes are buffered without",
-        "backpressure (host). Other hosts (jco on Node) are not in this matrix yet.", ""]
+        "backpressure (host). jco 1.35 on Node 24 is not in this script yet: the WASI 0.3",
+        "`hello` transpiles with `jco transpile` (no import map, since wasio imports",
+        "`@0.3.0`) and runs when its `wasi:cli/run@0.3.0` export is called; `jco run`",
+        "calls the WASI 0.2 entry point instead and gets wasio's error naming the export.", ""]
 print("\n".join(out))
 PY
 echo "wrote docs/HOSTS.md" >&2

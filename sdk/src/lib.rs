@@ -214,7 +214,7 @@ macro_rules! __http_handler {
         #[allow(dead_code)]
         #[cfg(not(test))]
         fn main() {
-            $crate::__private::wrong_entry_point("wasi:http/handler@0.3.2#handle")
+            $crate::__private::wrong_entry_point("wasi:http/handler@0.3.0#handle")
         }
     };
 }
@@ -278,7 +278,7 @@ macro_rules! __main {
         #[allow(dead_code)]
         #[cfg(not(test))]
         fn main() {
-            $crate::__private::wrong_entry_point("wasi:cli/run@0.3.2#run")
+            $crate::__private::wrong_entry_point("wasi:cli/run@0.3.0#run")
         }
     };
 }

@@ -219,10 +219,10 @@ async fn a_wasi_0_3_build_run_through_its_wasi_0_2_entry_point_names_the_export_
     let err = command.wasi_cli_run().call_run(&mut store).await.unwrap_err();
     assert_eq!(err.downcast_ref::<wasmtime_wasi::I32Exit>().map(|e| e.0), Some(1), "{err:?}");
     let text = String::from_utf8_lossy(&stderr.contents()).into_owned();
-    assert!(text.contains("`wasi:cli/run@0.3.2#run` export") && text.contains("wasi:cli/run@0.2.0"), "{text}");
+    assert!(text.contains("`wasi:cli/run@0.3.0#run` export") && text.contains("wasi:cli/run@0.2.0"), "{text}");
 
     for (name, flags, export) in [
-        ("http-hello", &["-Shttp"][..], "`wasi:http/handler@0.3.2#handle` export"),
+        ("http-hello", &["-Shttp"][..], "`wasi:http/handler@0.3.0#handle` export"),
         ("kv-store", &[][..], "`example:kv/cache@0.1.0` export"),
     ] {
         let out = run_cli_in(Backend::P3, name, flags, &[], b"");

@@ -4,8 +4,8 @@
 // Options used:
 //   * runtime_path: "::wasio::rt::bindgen_rt"
 //   * bitflags_path: "::wasio::rt::bindgen_rt::bitflags"
-//   * with "wasi:clocks/types@0.3.2" = "::wasio::bindings::wasi::clocks::types"
-//   * with "wasi:http/types@0.3.2" = "::wasio::bindings::wasi::http::types"
+//   * with "wasi:clocks/types@0.3.0" = "::wasio::bindings::wasi::clocks::types"
+//   * with "wasi:http/types@0.3.0" = "::wasio::bindings::wasi::http::types"
 //   * type_section_suffix: "wasio-0.1.0"
 //   * default-bindings-module: "::wasio::bindings::http_service"
 //   * export-macro-name: __export_http_service
@@ -730,7 +730,7 @@ pub mod exports {
                             };
                             #[cfg(target_arch = "wasm32")]
                             #[link(
-                                wasm_import_module = "[export]wasi:http/handler@0.3.2"
+                                wasm_import_module = "[export]wasi:http/handler@0.3.0"
                             )]
                             unsafe extern "C" {
                                 #[link_name = "[task-return]handle"]
@@ -797,21 +797,21 @@ pub mod exports {
                 }
                 #[doc(hidden)]
                 #[macro_export]
-                macro_rules! __export_wasi_http_handler_0_3_2_cabi {
+                macro_rules! __export_wasi_http_handler_0_3_0_cabi {
                     ($ty:ident with_types_in $($path_to_types:tt)*) => {
                         const _ : () = { #[unsafe (export_name =
-                        "[async-lift]wasi:http/handler@0.3.2#handle")] unsafe extern "C"
+                        "[async-lift]wasi:http/handler@0.3.0#handle")] unsafe extern "C"
                         fn export_handle(arg0 : i32,) -> i32 { unsafe {
                         $($path_to_types)*:: _export_handle_cabi::<$ty > (arg0) } }
                         #[unsafe (export_name =
-                        "[callback][async-lift]wasi:http/handler@0.3.2#handle")] unsafe
+                        "[callback][async-lift]wasi:http/handler@0.3.0#handle")] unsafe
                         extern "C" fn _callback_handle(event0 : u32, event1 : u32, event2
                         : u32) -> u32 { unsafe { $($path_to_types)*::
                         __callback_handle(event0, event1, event2) } } };
                     };
                 }
                 #[doc(hidden)]
-                pub use __export_wasi_http_handler_0_3_2_cabi;
+                pub use __export_wasi_http_handler_0_3_0_cabi;
             }
         }
     }
@@ -932,7 +932,7 @@ macro_rules! __export_http_service_impl {
     };
     ($ty:ident with_types_in $($path_to_types_root:tt)*) => {
         $($path_to_types_root)*::
-        exports::wasi::http::handler::__export_wasi_http_handler_0_3_2_cabi!($ty
+        exports::wasi::http::handler::__export_wasi_http_handler_0_3_0_cabi!($ty
         with_types_in $($path_to_types_root)*:: exports::wasi::http::handler); const _ :
         () = { #[rustfmt::skip] #[cfg(target_arch = "wasm32")] #[unsafe (link_section =
         "component-type:wit-bindgen:0.63.0:wasio:sdk:http-service:imports and exportswasio-0.1.0")]
@@ -940,7 +940,7 @@ macro_rules! __export_http_service_impl {
         __WIT_BINDGEN_COMPONENT_TYPE : [u8; 3928] = *
         b"\
 \0asm\x0d\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xd5\x1d\x01A\x02\x01\
-A\x0a\x01B\x02\x01w\x04\0\x08duration\x03\0\0\x03\0\x17wasi:clocks/types@0.3.2\x05\
+A\x0a\x01B\x02\x01w\x04\0\x08duration\x03\0\0\x03\0\x17wasi:clocks/types@0.3.0\x05\
 \0\x02\x03\0\0\x08duration\x01B\x84\x01\x02\x03\x02\x01\x01\x04\0\x08duration\x03\
 \0\0\x01q\x0a\x03get\0\0\x04head\0\0\x04post\0\0\x03put\0\0\x06delete\0\0\x07con\
 nect\0\0\x07options\0\0\x05trace\0\0\x05patch\0\0\x05other\x01s\0\x04\0\x06metho\
@@ -1007,12 +1007,12 @@ imeout\x01U\x04\01[method]request-options.set-between-bytes-timeout\x01W\x01@\x0
 t-status-code\x01]\x01@\x02\x04self\xdc\0\x0bstatus-code\"\0\xc6\0\x04\0\x20[met\
 hod]response.set-status-code\x01^\x01@\x01\x04self\xdc\0\06\x04\0\x1c[method]res\
 ponse.get-headers\x01_\x01@\x02\x04this\xd9\0\x03res\xc1\0\0\xd0\0\x04\0\x1d[sta\
-tic]response.consume-body\x01`\x03\0\x15wasi:http/types@0.3.2\x05\x02\x02\x03\0\x01\
+tic]response.consume-body\x01`\x03\0\x15wasi:http/types@0.3.0\x05\x02\x02\x03\0\x01\
 \x07request\x02\x03\0\x01\x08response\x02\x03\0\x01\x0aerror-code\x01B\x0b\x02\x03\
 \x02\x01\x03\x04\0\x07request\x03\0\0\x02\x03\x02\x01\x04\x04\0\x08response\x03\0\
 \x02\x02\x03\x02\x01\x05\x04\0\x0aerror-code\x03\0\x04\x01i\x01\x01i\x03\x01j\x01\
 \x07\x01\x05\x01C\x01\x07request\x06\0\x08\x04\0\x06handle\x01\x09\x04\0\x17wasi\
-:http/handler@0.3.2\x05\x06\x04\0\x16wasio:sdk/http-service\x04\0\x0b\x12\x01\0\x0c\
+:http/handler@0.3.0\x05\x06\x04\0\x16wasio:sdk/http-service\x04\0\x0b\x12\x01\0\x0c\
 http-service\x03\0\0\0G\x09producers\x01\x0cprocessed-by\x02\x0dwit-component\x07\
 0.262.0\x10wit-bindgen-rust\x060.63.0";
         };
@@ -1029,7 +1029,7 @@ pub use __export_http_service_impl as __export_http_service;
 #[allow(clippy::octal_escapes)]
 pub static __WIT_BINDGEN_COMPONENT_TYPE: [u8; 3826] = *b"\
 \0asm\x0d\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xcf\x1c\x01A\x02\x01\
-A\x05\x01B\x02\x01w\x04\0\x08duration\x03\0\0\x03\0\x17wasi:clocks/types@0.3.2\x05\
+A\x05\x01B\x02\x01w\x04\0\x08duration\x03\0\0\x03\0\x17wasi:clocks/types@0.3.0\x05\
 \0\x02\x03\0\0\x08duration\x01B\x84\x01\x02\x03\x02\x01\x01\x04\0\x08duration\x03\
 \0\0\x01q\x0a\x03get\0\0\x04head\0\0\x04post\0\0\x03put\0\0\x06delete\0\0\x07con\
 nect\0\0\x07options\0\0\x05trace\0\0\x05patch\0\0\x05other\x01s\0\x04\0\x06metho\
@@ -1096,7 +1096,7 @@ imeout\x01U\x04\01[method]request-options.set-between-bytes-timeout\x01W\x01@\x0
 t-status-code\x01]\x01@\x02\x04self\xdc\0\x0bstatus-code\"\0\xc6\0\x04\0\x20[met\
 hod]response.set-status-code\x01^\x01@\x01\x04self\xdc\0\06\x04\0\x1c[method]res\
 ponse.get-headers\x01_\x01@\x02\x04this\xd9\0\x03res\xc1\0\0\xd0\0\x04\0\x1d[sta\
-tic]response.consume-body\x01`\x03\0\x15wasi:http/types@0.3.2\x05\x02\x04\06wasi\
+tic]response.consume-body\x01`\x03\0\x15wasi:http/types@0.3.0\x05\x02\x04\06wasi\
 o:sdk/http-service-with-all-of-its-exports-removed\x04\0\x0b2\x01\0,http-service\
 -with-all-of-its-exports-removed\x03\0\0\0G\x09producers\x01\x0cprocessed-by\x02\
 \x0dwit-component\x070.262.0\x10wit-bindgen-rust\x060.63.0";

@@ -43,7 +43,7 @@ pub mod wasi {
                     );
                     let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/environment@0.3.2")]
+                    #[link(wasm_import_module = "wasi:cli/environment@0.3.0")]
                     unsafe extern "C" {
                         #[link_name = "get-environment"]
                         fn wit_import1(_: *mut u8);
@@ -109,7 +109,7 @@ pub mod wasi {
                     );
                     let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/environment@0.3.2")]
+                    #[link(wasm_import_module = "wasi:cli/environment@0.3.0")]
                     unsafe extern "C" {
                         #[link_name = "get-arguments"]
                         fn wit_import1(_: *mut u8);
@@ -168,7 +168,7 @@ pub mod wasi {
                     );
                     let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/environment@0.3.2")]
+                    #[link(wasm_import_module = "wasi:cli/environment@0.3.0")]
                     unsafe extern "C" {
                         #[link_name = "get-initial-cwd"]
                         fn wit_import1(_: *mut u8);
@@ -221,7 +221,7 @@ pub mod wasi {
                         Err(_) => 1i32,
                     };
                     #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/exit@0.3.2")]
+                    #[link(wasm_import_module = "wasi:cli/exit@0.3.0")]
                     unsafe extern "C" {
                         #[link_name = "exit"]
                         fn wit_import1(_: i32);
@@ -246,7 +246,7 @@ pub mod wasi {
             pub fn exit_with_code(status_code: u8) -> () {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/exit@0.3.2")]
+                    #[link(wasm_import_module = "wasi:cli/exit@0.3.0")]
                     unsafe extern "C" {
                         #[link_name = "exit-with-code"]
                         fn wit_import0(_: i32);
@@ -337,7 +337,7 @@ pub mod wasi {
                     let mut ret_area = RetArea([::core::mem::MaybeUninit::uninit(); 8]);
                     let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/stdin@0.3.2")]
+                    #[link(wasm_import_module = "wasi:cli/stdin@0.3.0")]
                     unsafe extern "C" {
                         #[link_name = "read-via-stream"]
                         fn wit_import1(_: *mut u8);
@@ -389,7 +389,7 @@ pub mod wasi {
             > {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/stdout@0.3.2")]
+                    #[link(wasm_import_module = "wasi:cli/stdout@0.3.0")]
                     unsafe extern "C" {
                         #[link_name = "write-via-stream"]
                         fn wit_import0(_: i32) -> i32;
@@ -432,7 +432,7 @@ pub mod wasi {
             > {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/stderr@0.3.2")]
+                    #[link(wasm_import_module = "wasi:cli/stderr@0.3.0")]
                     unsafe extern "C" {
                         #[link_name = "write-via-stream"]
                         fn wit_import0(_: i32) -> i32;
@@ -489,7 +489,7 @@ pub mod wasi {
                 #[inline]
                 unsafe fn drop(_handle: u32) {
                     #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/terminal-input@0.3.2")]
+                    #[link(wasm_import_module = "wasi:cli/terminal-input@0.3.0")]
                     unsafe extern "C" {
                         #[link_name = "[resource-drop]terminal-input"]
                         fn drop(_: i32);
@@ -541,7 +541,7 @@ pub mod wasi {
                 #[inline]
                 unsafe fn drop(_handle: u32) {
                     #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/terminal-output@0.3.2")]
+                    #[link(wasm_import_module = "wasi:cli/terminal-output@0.3.0")]
                     unsafe extern "C" {
                         #[link_name = "[resource-drop]terminal-output"]
                         fn drop(_: i32);
@@ -576,7 +576,7 @@ pub mod wasi {
                     let mut ret_area = RetArea([::core::mem::MaybeUninit::uninit(); 8]);
                     let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/terminal-stdin@0.3.2")]
+                    #[link(wasm_import_module = "wasi:cli/terminal-stdin@0.3.0")]
                     unsafe extern "C" {
                         #[link_name = "get-terminal-stdin"]
                         fn wit_import1(_: *mut u8);
@@ -624,7 +624,7 @@ pub mod wasi {
                     let mut ret_area = RetArea([::core::mem::MaybeUninit::uninit(); 8]);
                     let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/terminal-stdout@0.3.2")]
+                    #[link(wasm_import_module = "wasi:cli/terminal-stdout@0.3.0")]
                     unsafe extern "C" {
                         #[link_name = "get-terminal-stdout"]
                         fn wit_import1(_: *mut u8);
@@ -672,7 +672,7 @@ pub mod wasi {
                     let mut ret_area = RetArea([::core::mem::MaybeUninit::uninit(); 8]);
                     let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/terminal-stderr@0.3.2")]
+                    #[link(wasm_import_module = "wasi:cli/terminal-stderr@0.3.0")]
                     unsafe extern "C" {
                         #[link_name = "get-terminal-stderr"]
                         fn wit_import1(_: *mut u8);
@@ -744,7 +744,7 @@ pub mod wasi {
             pub fn now() -> Mark {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:clocks/monotonic-clock@0.3.2")]
+                    #[link(wasm_import_module = "wasi:clocks/monotonic-clock@0.3.0")]
                     unsafe extern "C" {
                         #[link_name = "now"]
                         fn wit_import0() -> i64;
@@ -764,7 +764,7 @@ pub mod wasi {
             pub fn get_resolution() -> Duration {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:clocks/monotonic-clock@0.3.2")]
+                    #[link(wasm_import_module = "wasi:clocks/monotonic-clock@0.3.0")]
                     unsafe extern "C" {
                         #[link_name = "get-resolution"]
                         fn wit_import0() -> i64;
@@ -809,7 +809,7 @@ pub mod wasi {
                         ) -> u32 {
                             #[cfg(target_arch = "wasm32")]
                             #[link(
-                                wasm_import_module = "wasi:clocks/monotonic-clock@0.3.2"
+                                wasm_import_module = "wasi:clocks/monotonic-clock@0.3.0"
                             )]
                             unsafe extern "C" {
                                 #[link_name = "[async-lower]wait-until"]
@@ -884,7 +884,7 @@ pub mod wasi {
                         ) -> u32 {
                             #[cfg(target_arch = "wasm32")]
                             #[link(
-                                wasm_import_module = "wasi:clocks/monotonic-clock@0.3.2"
+                                wasm_import_module = "wasi:clocks/monotonic-clock@0.3.0"
                             )]
                             unsafe extern "C" {
                                 #[link_name = "[async-lower]wait-for"]
@@ -992,7 +992,7 @@ pub mod wasi {
                     let mut ret_area = RetArea([::core::mem::MaybeUninit::uninit(); 16]);
                     let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:clocks/system-clock@0.3.2")]
+                    #[link(wasm_import_module = "wasi:clocks/system-clock@0.3.0")]
                     unsafe extern "C" {
                         #[link_name = "now"]
                         fn wit_import1(_: *mut u8);
@@ -1018,7 +1018,7 @@ pub mod wasi {
             pub fn get_resolution() -> Duration {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:clocks/system-clock@0.3.2")]
+                    #[link(wasm_import_module = "wasi:clocks/system-clock@0.3.0")]
                     unsafe extern "C" {
                         #[link_name = "get-resolution"]
                         fn wit_import0() -> i64;
@@ -1592,7 +1592,7 @@ pub mod wasi {
                 #[inline]
                 unsafe fn drop(_handle: u32) {
                     #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
+                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.0")]
                     unsafe extern "C" {
                         #[link_name = "[resource-drop]descriptor"]
                         fn drop(_: i32);
@@ -1642,7 +1642,7 @@ pub mod wasi {
                         );
                         let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:filesystem/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]descriptor.read-via-stream"]
                             fn wit_import1(_: i32, _: i64, _: *mut u8);
@@ -1695,7 +1695,7 @@ pub mod wasi {
                 > {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:filesystem/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]descriptor.write-via-stream"]
                             fn wit_import0(_: i32, _: i32, _: i64) -> i32;
@@ -1738,7 +1738,7 @@ pub mod wasi {
                 > {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:filesystem/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]descriptor.append-via-stream"]
                             fn wit_import0(_: i32, _: i32) -> i32;
@@ -1803,7 +1803,7 @@ pub mod wasi {
                                 _results: *mut u8,
                             ) -> u32 {
                                 #[cfg(target_arch = "wasm32")]
-                                #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
+                                #[link(wasm_import_module = "wasi:filesystem/types@0.3.0")]
                                 unsafe extern "C" {
                                     #[link_name = "[async-lower][method]descriptor.advise"]
                                     fn call(_: i32, _: i64, _: i64, _: i32, _: *mut u8) -> i32;
@@ -1993,7 +1993,7 @@ pub mod wasi {
                                 _results: *mut u8,
                             ) -> u32 {
                                 #[cfg(target_arch = "wasm32")]
-                                #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
+                                #[link(wasm_import_module = "wasi:filesystem/types@0.3.0")]
                                 unsafe extern "C" {
                                     #[link_name = "[async-lower][method]descriptor.sync-data"]
                                     fn call(_: i32, _: *mut u8) -> i32;
@@ -2172,7 +2172,7 @@ pub mod wasi {
                                 _results: *mut u8,
                             ) -> u32 {
                                 #[cfg(target_arch = "wasm32")]
-                                #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
+                                #[link(wasm_import_module = "wasi:filesystem/types@0.3.0")]
                                 unsafe extern "C" {
                                     #[link_name = "[async-lower][method]descriptor.get-flags"]
                                     fn call(_: i32, _: *mut u8) -> i32;
@@ -2361,7 +2361,7 @@ pub mod wasi {
                                 _results: *mut u8,
                             ) -> u32 {
                                 #[cfg(target_arch = "wasm32")]
-                                #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
+                                #[link(wasm_import_module = "wasi:filesystem/types@0.3.0")]
                                 unsafe extern "C" {
                                     #[link_name = "[async-lower][method]descriptor.get-type"]
                                     fn call(_: i32, _: *mut u8) -> i32;
@@ -2583,7 +2583,7 @@ pub mod wasi {
                                 _results: *mut u8,
                             ) -> u32 {
                                 #[cfg(target_arch = "wasm32")]
-                                #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
+                                #[link(wasm_import_module = "wasi:filesystem/types@0.3.0")]
                                 unsafe extern "C" {
                                     #[link_name = "[async-lower][method]descriptor.set-size"]
                                     fn call(_: i32, _: i64, _: *mut u8) -> i32;
@@ -2766,7 +2766,7 @@ pub mod wasi {
                                 _results: *mut u8,
                             ) -> u32 {
                                 #[cfg(target_arch = "wasm32")]
-                                #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
+                                #[link(wasm_import_module = "wasi:filesystem/types@0.3.0")]
                                 unsafe extern "C" {
                                     #[link_name = "[async-lower][method]descriptor.set-times"]
                                     fn call(_: *mut u8, _: *mut u8) -> i32;
@@ -2984,7 +2984,7 @@ pub mod wasi {
                         );
                         let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:filesystem/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]descriptor.read-directory"]
                             fn wit_import1(_: i32, _: *mut u8);
@@ -3053,7 +3053,7 @@ pub mod wasi {
                                 _results: *mut u8,
                             ) -> u32 {
                                 #[cfg(target_arch = "wasm32")]
-                                #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
+                                #[link(wasm_import_module = "wasi:filesystem/types@0.3.0")]
                                 unsafe extern "C" {
                                     #[link_name = "[async-lower][method]descriptor.sync"]
                                     fn call(_: i32, _: *mut u8) -> i32;
@@ -3227,7 +3227,7 @@ pub mod wasi {
                                 _results: *mut u8,
                             ) -> u32 {
                                 #[cfg(target_arch = "wasm32")]
-                                #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
+                                #[link(wasm_import_module = "wasi:filesystem/types@0.3.0")]
                                 unsafe extern "C" {
                                     #[link_name = "[async-lower][method]descriptor.create-directory-at"]
                                     fn call(_: i32, _: *mut u8, _: usize, _: *mut u8) -> i32;
@@ -3430,7 +3430,7 @@ pub mod wasi {
                                 _results: *mut u8,
                             ) -> u32 {
                                 #[cfg(target_arch = "wasm32")]
-                                #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
+                                #[link(wasm_import_module = "wasi:filesystem/types@0.3.0")]
                                 unsafe extern "C" {
                                     #[link_name = "[async-lower][method]descriptor.stat"]
                                     fn call(_: i32, _: *mut u8) -> i32;
@@ -3737,7 +3737,7 @@ pub mod wasi {
                                 _results: *mut u8,
                             ) -> u32 {
                                 #[cfg(target_arch = "wasm32")]
-                                #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
+                                #[link(wasm_import_module = "wasi:filesystem/types@0.3.0")]
                                 unsafe extern "C" {
                                     #[link_name = "[async-lower][method]descriptor.stat-at"]
                                     fn call(
@@ -4079,7 +4079,7 @@ pub mod wasi {
                                 _results: *mut u8,
                             ) -> u32 {
                                 #[cfg(target_arch = "wasm32")]
-                                #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
+                                #[link(wasm_import_module = "wasi:filesystem/types@0.3.0")]
                                 unsafe extern "C" {
                                     #[link_name = "[async-lower][method]descriptor.set-times-at"]
                                     fn call(_: *mut u8, _: *mut u8) -> i32;
@@ -4356,7 +4356,7 @@ pub mod wasi {
                                 _results: *mut u8,
                             ) -> u32 {
                                 #[cfg(target_arch = "wasm32")]
-                                #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
+                                #[link(wasm_import_module = "wasi:filesystem/types@0.3.0")]
                                 unsafe extern "C" {
                                     #[link_name = "[async-lower][method]descriptor.link-at"]
                                     fn call(_: *mut u8, _: *mut u8) -> i32;
@@ -4628,7 +4628,7 @@ pub mod wasi {
                                 _results: *mut u8,
                             ) -> u32 {
                                 #[cfg(target_arch = "wasm32")]
-                                #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
+                                #[link(wasm_import_module = "wasi:filesystem/types@0.3.0")]
                                 unsafe extern "C" {
                                     #[link_name = "[async-lower][method]descriptor.open-at"]
                                     fn call(_: *mut u8, _: *mut u8) -> i32;
@@ -4865,7 +4865,7 @@ pub mod wasi {
                                 _results: *mut u8,
                             ) -> u32 {
                                 #[cfg(target_arch = "wasm32")]
-                                #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
+                                #[link(wasm_import_module = "wasi:filesystem/types@0.3.0")]
                                 unsafe extern "C" {
                                     #[link_name = "[async-lower][method]descriptor.readlink-at"]
                                     fn call(_: i32, _: *mut u8, _: usize, _: *mut u8) -> i32;
@@ -5076,7 +5076,7 @@ pub mod wasi {
                                 _results: *mut u8,
                             ) -> u32 {
                                 #[cfg(target_arch = "wasm32")]
-                                #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
+                                #[link(wasm_import_module = "wasi:filesystem/types@0.3.0")]
                                 unsafe extern "C" {
                                     #[link_name = "[async-lower][method]descriptor.remove-directory-at"]
                                     fn call(_: i32, _: *mut u8, _: usize, _: *mut u8) -> i32;
@@ -5278,7 +5278,7 @@ pub mod wasi {
                                 _results: *mut u8,
                             ) -> u32 {
                                 #[cfg(target_arch = "wasm32")]
-                                #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
+                                #[link(wasm_import_module = "wasi:filesystem/types@0.3.0")]
                                 unsafe extern "C" {
                                     #[link_name = "[async-lower][method]descriptor.rename-at"]
                                     fn call(_: *mut u8, _: *mut u8) -> i32;
@@ -5532,7 +5532,7 @@ pub mod wasi {
                                 _results: *mut u8,
                             ) -> u32 {
                                 #[cfg(target_arch = "wasm32")]
-                                #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
+                                #[link(wasm_import_module = "wasi:filesystem/types@0.3.0")]
                                 unsafe extern "C" {
                                     #[link_name = "[async-lower][method]descriptor.symlink-at"]
                                     fn call(_: *mut u8, _: *mut u8) -> i32;
@@ -5781,7 +5781,7 @@ pub mod wasi {
                                 _results: *mut u8,
                             ) -> u32 {
                                 #[cfg(target_arch = "wasm32")]
-                                #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
+                                #[link(wasm_import_module = "wasi:filesystem/types@0.3.0")]
                                 unsafe extern "C" {
                                     #[link_name = "[async-lower][method]descriptor.unlink-file-at"]
                                     fn call(_: i32, _: *mut u8, _: usize, _: *mut u8) -> i32;
@@ -5973,7 +5973,7 @@ pub mod wasi {
                                 _results: *mut u8,
                             ) -> u32 {
                                 #[cfg(target_arch = "wasm32")]
-                                #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
+                                #[link(wasm_import_module = "wasi:filesystem/types@0.3.0")]
                                 unsafe extern "C" {
                                     #[link_name = "[async-lower][method]descriptor.is-same-object"]
                                     fn call(_: i32, _: i32, _: *mut u8) -> i32;
@@ -6088,7 +6088,7 @@ pub mod wasi {
                                 _results: *mut u8,
                             ) -> u32 {
                                 #[cfg(target_arch = "wasm32")]
-                                #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
+                                #[link(wasm_import_module = "wasi:filesystem/types@0.3.0")]
                                 unsafe extern "C" {
                                     #[link_name = "[async-lower][method]descriptor.metadata-hash"]
                                     fn call(_: i32, _: *mut u8) -> i32;
@@ -6272,7 +6272,7 @@ pub mod wasi {
                                 _results: *mut u8,
                             ) -> u32 {
                                 #[cfg(target_arch = "wasm32")]
-                                #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
+                                #[link(wasm_import_module = "wasi:filesystem/types@0.3.0")]
                                 unsafe extern "C" {
                                     #[link_name = "[async-lower][method]descriptor.metadata-hash-at"]
                                     fn call(
@@ -6468,7 +6468,7 @@ pub mod wasi {
                     );
                     let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/preopens@0.3.2")]
+                    #[link(wasm_import_module = "wasi:filesystem/preopens@0.3.0")]
                     unsafe extern "C" {
                         #[link_name = "get-directories"]
                         fn wit_import1(_: *mut u8);
@@ -7004,7 +7004,7 @@ pub mod wasi {
                 #[inline]
                 unsafe fn drop(_handle: u32) {
                     #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
+                    #[link(wasm_import_module = "wasi:http/types@0.3.0")]
                     unsafe extern "C" {
                         #[link_name = "[resource-drop]fields"]
                         fn drop(_: i32);
@@ -7048,7 +7048,7 @@ pub mod wasi {
                 #[inline]
                 unsafe fn drop(_handle: u32) {
                     #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
+                    #[link(wasm_import_module = "wasi:http/types@0.3.0")]
                     unsafe extern "C" {
                         #[link_name = "[resource-drop]request"]
                         fn drop(_: i32);
@@ -7093,7 +7093,7 @@ pub mod wasi {
                 #[inline]
                 unsafe fn drop(_handle: u32) {
                     #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
+                    #[link(wasm_import_module = "wasi:http/types@0.3.0")]
                     unsafe extern "C" {
                         #[link_name = "[resource-drop]request-options"]
                         fn drop(_: i32);
@@ -7135,7 +7135,7 @@ pub mod wasi {
                 #[inline]
                 unsafe fn drop(_handle: u32) {
                     #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
+                    #[link(wasm_import_module = "wasi:http/types@0.3.0")]
                     unsafe extern "C" {
                         #[link_name = "[resource-drop]response"]
                         fn drop(_: i32);
@@ -7158,7 +7158,7 @@ pub mod wasi {
                 pub fn new() -> Self {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:http/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[constructor]fields"]
                             fn wit_import0() -> i32;
@@ -7241,7 +7241,7 @@ pub mod wasi {
                         }
                         let ptr4 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:http/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[static]fields.from-list"]
                             fn wit_import5(_: *mut u8, _: usize, _: *mut u8);
@@ -7345,7 +7345,7 @@ pub mod wasi {
                         let len0 = vec0.len();
                         let ptr1 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:http/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]fields.get"]
                             fn wit_import2(_: i32, _: *mut u8, _: usize, _: *mut u8);
@@ -7403,7 +7403,7 @@ pub mod wasi {
                         let ptr0 = vec0.as_ptr().cast::<u8>();
                         let len0 = vec0.len();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:http/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]fields.has"]
                             fn wit_import1(_: i32, _: *mut u8, _: usize) -> i32;
@@ -7480,7 +7480,7 @@ pub mod wasi {
                         }
                         let ptr3 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:http/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]fields.set"]
                             fn wit_import4(
@@ -7599,7 +7599,7 @@ pub mod wasi {
                         let len0 = vec0.len();
                         let ptr1 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:http/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]fields.delete"]
                             fn wit_import2(_: i32, _: *mut u8, _: usize, _: *mut u8);
@@ -7704,7 +7704,7 @@ pub mod wasi {
                         let len0 = vec0.len();
                         let ptr1 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:http/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]fields.get-and-delete"]
                             fn wit_import2(_: i32, _: *mut u8, _: usize, _: *mut u8);
@@ -7845,7 +7845,7 @@ pub mod wasi {
                         let len1 = vec1.len();
                         let ptr2 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:http/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]fields.append"]
                             fn wit_import3(
@@ -7963,7 +7963,7 @@ pub mod wasi {
                         );
                         let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:http/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]fields.copy-all"]
                             fn wit_import1(_: i32, _: *mut u8);
@@ -8029,7 +8029,7 @@ pub mod wasi {
                 pub fn clone(&self) -> Fields {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:http/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]fields.clone"]
                             fn wit_import0(_: i32) -> i32;
@@ -8101,7 +8101,7 @@ pub mod wasi {
                         };
                         let ptr2 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:http/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[static]request.new"]
                             fn wit_import3(
@@ -8170,7 +8170,7 @@ pub mod wasi {
                         );
                         let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:http/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]request.get-method"]
                             fn wit_import1(_: i32, _: *mut u8);
@@ -8244,7 +8244,7 @@ pub mod wasi {
                             }
                         };
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:http/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]request.set-method"]
                             fn wit_import2(_: i32, _: i32, _: *mut u8, _: usize) -> i32;
@@ -8300,7 +8300,7 @@ pub mod wasi {
                         );
                         let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:http/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]request.get-path-with-query"]
                             fn wit_import1(_: i32, _: *mut u8);
@@ -8358,7 +8358,7 @@ pub mod wasi {
                             None => (0i32, ::core::ptr::null_mut(), 0usize),
                         };
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:http/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]request.set-path-with-query"]
                             fn wit_import2(_: i32, _: i32, _: *mut u8, _: usize) -> i32;
@@ -8412,7 +8412,7 @@ pub mod wasi {
                         );
                         let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:http/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]request.get-scheme"]
                             fn wit_import1(_: i32, _: *mut u8);
@@ -8491,7 +8491,7 @@ pub mod wasi {
                             None => (0i32, 0i32, ::core::ptr::null_mut(), 0usize),
                         };
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:http/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]request.set-scheme"]
                             fn wit_import3(
@@ -8554,7 +8554,7 @@ pub mod wasi {
                         );
                         let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:http/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]request.get-authority"]
                             fn wit_import1(_: i32, _: *mut u8);
@@ -8613,7 +8613,7 @@ pub mod wasi {
                             None => (0i32, ::core::ptr::null_mut(), 0usize),
                         };
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:http/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]request.set-authority"]
                             fn wit_import2(_: i32, _: i32, _: *mut u8, _: usize) -> i32;
@@ -8667,7 +8667,7 @@ pub mod wasi {
                         );
                         let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:http/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]request.get-options"]
                             fn wit_import1(_: i32, _: *mut u8);
@@ -8703,7 +8703,7 @@ pub mod wasi {
                 pub fn get_headers(&self) -> Headers {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:http/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]request.get-headers"]
                             fn wit_import0(_: i32) -> i32;
@@ -8754,7 +8754,7 @@ pub mod wasi {
                         );
                         let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:http/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[static]request.consume-body"]
                             fn wit_import1(_: i32, _: i32, _: *mut u8);
@@ -8794,7 +8794,7 @@ pub mod wasi {
                 pub fn new() -> Self {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:http/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[constructor]request-options"]
                             fn wit_import0() -> i32;
@@ -8821,7 +8821,7 @@ pub mod wasi {
                         );
                         let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:http/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]request-options.get-connect-timeout"]
                             fn wit_import1(_: i32, _: *mut u8);
@@ -8875,7 +8875,7 @@ pub mod wasi {
                         };
                         let ptr1 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:http/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]request-options.set-connect-timeout"]
                             fn wit_import2(_: i32, _: i32, _: i64, _: *mut u8);
@@ -8963,7 +8963,7 @@ pub mod wasi {
                         );
                         let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:http/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]request-options.get-first-byte-timeout"]
                             fn wit_import1(_: i32, _: *mut u8);
@@ -9017,7 +9017,7 @@ pub mod wasi {
                         };
                         let ptr1 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:http/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]request-options.set-first-byte-timeout"]
                             fn wit_import2(_: i32, _: i32, _: i64, _: *mut u8);
@@ -9106,7 +9106,7 @@ pub mod wasi {
                         );
                         let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:http/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]request-options.get-between-bytes-timeout"]
                             fn wit_import1(_: i32, _: *mut u8);
@@ -9160,7 +9160,7 @@ pub mod wasi {
                         };
                         let ptr1 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:http/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]request-options.set-between-bytes-timeout"]
                             fn wit_import2(_: i32, _: i32, _: i64, _: *mut u8);
@@ -9241,7 +9241,7 @@ pub mod wasi {
                 pub fn clone(&self) -> RequestOptions {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:http/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]request-options.clone"]
                             fn wit_import0(_: i32) -> i32;
@@ -9300,7 +9300,7 @@ pub mod wasi {
                         };
                         let ptr1 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:http/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[static]response.new"]
                             fn wit_import2(_: i32, _: i32, _: i32, _: i32, _: *mut u8);
@@ -9345,7 +9345,7 @@ pub mod wasi {
                 pub fn get_status_code(&self) -> StatusCode {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:http/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]response.get-status-code"]
                             fn wit_import0(_: i32) -> i32;
@@ -9370,7 +9370,7 @@ pub mod wasi {
                 ) -> ::core::result::Result<(), ()> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:http/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]response.set-status-code"]
                             fn wit_import0(_: i32, _: i32) -> i32;
@@ -9407,7 +9407,7 @@ pub mod wasi {
                 pub fn get_headers(&self) -> Headers {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:http/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]response.get-headers"]
                             fn wit_import0(_: i32) -> i32;
@@ -9458,7 +9458,7 @@ pub mod wasi {
                         );
                         let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:http/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[static]response.consume-body"]
                             fn wit_import1(_: i32, _: i32, _: *mut u8);
@@ -9548,7 +9548,7 @@ pub mod wasi {
                             _results: *mut u8,
                         ) -> u32 {
                             #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:http/client@0.3.2")]
+                            #[link(wasm_import_module = "wasi:http/client@0.3.0")]
                             unsafe extern "C" {
                                 #[link_name = "[async-lower]send"]
                                 fn call(_: i32, _: *mut u8) -> i32;
@@ -10183,7 +10183,7 @@ pub mod wasi {
                     );
                     let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:random/random@0.3.2")]
+                    #[link(wasm_import_module = "wasi:random/random@0.3.0")]
                     unsafe extern "C" {
                         #[link_name = "get-random-bytes"]
                         fn wit_import1(_: i64, _: *mut u8);
@@ -10213,7 +10213,7 @@ pub mod wasi {
             pub fn get_random_u64() -> u64 {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:random/random@0.3.2")]
+                    #[link(wasm_import_module = "wasi:random/random@0.3.0")]
                     unsafe extern "C" {
                         #[link_name = "get-random-u64"]
                         fn wit_import0() -> i64;
@@ -10269,7 +10269,7 @@ pub mod wasi {
                     );
                     let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:random/insecure@0.3.2")]
+                    #[link(wasm_import_module = "wasi:random/insecure@0.3.0")]
                     unsafe extern "C" {
                         #[link_name = "get-insecure-random-bytes"]
                         fn wit_import1(_: i64, _: *mut u8);
@@ -10299,7 +10299,7 @@ pub mod wasi {
             pub fn get_insecure_random_u64() -> u64 {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:random/insecure@0.3.2")]
+                    #[link(wasm_import_module = "wasi:random/insecure@0.3.0")]
                     unsafe extern "C" {
                         #[link_name = "get-insecure-random-u64"]
                         fn wit_import0() -> i64;
@@ -10348,7 +10348,7 @@ pub mod wasi {
                     let mut ret_area = RetArea([::core::mem::MaybeUninit::uninit(); 16]);
                     let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:random/insecure-seed@0.3.2")]
+                    #[link(wasm_import_module = "wasi:random/insecure-seed@0.3.0")]
                     unsafe extern "C" {
                         #[link_name = "get-insecure-seed"]
                         fn wit_import1(_: *mut u8);
@@ -10690,7 +10690,7 @@ pub mod wasi {
                 #[inline]
                 unsafe fn drop(_handle: u32) {
                     #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
+                    #[link(wasm_import_module = "wasi:sockets/types@0.3.0")]
                     unsafe extern "C" {
                         #[link_name = "[resource-drop]tcp-socket"]
                         fn drop(_: i32);
@@ -10730,7 +10730,7 @@ pub mod wasi {
                 #[inline]
                 unsafe fn drop(_handle: u32) {
                     #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
+                    #[link(wasm_import_module = "wasi:sockets/types@0.3.0")]
                     unsafe extern "C" {
                         #[link_name = "[resource-drop]udp-socket"]
                         fn drop(_: i32);
@@ -10782,7 +10782,7 @@ pub mod wasi {
                         );
                         let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:sockets/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[static]tcp-socket.create"]
                             fn wit_import1(_: i32, _: *mut u8);
@@ -10977,7 +10977,7 @@ pub mod wasi {
                         };
                         let ptr5 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:sockets/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]tcp-socket.bind"]
                             fn wit_import6(
@@ -11173,7 +11173,7 @@ pub mod wasi {
                                 _results: *mut u8,
                             ) -> u32 {
                                 #[cfg(target_arch = "wasm32")]
-                                #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
+                                #[link(wasm_import_module = "wasi:sockets/types@0.3.0")]
                                 unsafe extern "C" {
                                     #[link_name = "[async-lower][method]tcp-socket.connect"]
                                     fn call(_: *mut u8, _: *mut u8) -> i32;
@@ -11429,7 +11429,7 @@ pub mod wasi {
                         );
                         let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:sockets/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]tcp-socket.listen"]
                             fn wit_import1(_: i32, _: *mut u8);
@@ -11550,7 +11550,7 @@ pub mod wasi {
                 > {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:sockets/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]tcp-socket.send"]
                             fn wit_import0(_: i32, _: i32) -> i32;
@@ -11619,7 +11619,7 @@ pub mod wasi {
                         );
                         let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:sockets/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]tcp-socket.receive"]
                             fn wit_import1(_: i32, _: *mut u8);
@@ -11685,7 +11685,7 @@ pub mod wasi {
                         );
                         let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:sockets/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]tcp-socket.get-local-address"]
                             fn wit_import1(_: i32, _: *mut u8);
@@ -11908,7 +11908,7 @@ pub mod wasi {
                         );
                         let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:sockets/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]tcp-socket.get-remote-address"]
                             fn wit_import1(_: i32, _: *mut u8);
@@ -12110,7 +12110,7 @@ pub mod wasi {
                 pub fn get_is_listening(&self) -> bool {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:sockets/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]tcp-socket.get-is-listening"]
                             fn wit_import0(_: i32) -> i32;
@@ -12135,7 +12135,7 @@ pub mod wasi {
                 pub fn get_address_family(&self) -> IpAddressFamily {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:sockets/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]tcp-socket.get-address-family"]
                             fn wit_import0(_: i32) -> i32;
@@ -12181,7 +12181,7 @@ pub mod wasi {
                         );
                         let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:sockets/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]tcp-socket.set-listen-backlog-size"]
                             fn wit_import1(_: i32, _: i64, _: *mut u8);
@@ -12291,7 +12291,7 @@ pub mod wasi {
                         );
                         let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:sockets/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]tcp-socket.get-keep-alive-enabled"]
                             fn wit_import1(_: i32, _: *mut u8);
@@ -12397,7 +12397,7 @@ pub mod wasi {
                         );
                         let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:sockets/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]tcp-socket.set-keep-alive-enabled"]
                             fn wit_import1(_: i32, _: i32, _: *mut u8);
@@ -12515,7 +12515,7 @@ pub mod wasi {
                         );
                         let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:sockets/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]tcp-socket.get-keep-alive-idle-time"]
                             fn wit_import1(_: i32, _: *mut u8);
@@ -12617,7 +12617,7 @@ pub mod wasi {
                         );
                         let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:sockets/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]tcp-socket.set-keep-alive-idle-time"]
                             fn wit_import1(_: i32, _: i64, _: *mut u8);
@@ -12727,7 +12727,7 @@ pub mod wasi {
                         );
                         let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:sockets/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]tcp-socket.get-keep-alive-interval"]
                             fn wit_import1(_: i32, _: *mut u8);
@@ -12829,7 +12829,7 @@ pub mod wasi {
                         );
                         let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:sockets/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]tcp-socket.set-keep-alive-interval"]
                             fn wit_import1(_: i32, _: i64, _: *mut u8);
@@ -12941,7 +12941,7 @@ pub mod wasi {
                         );
                         let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:sockets/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]tcp-socket.get-keep-alive-count"]
                             fn wit_import1(_: i32, _: *mut u8);
@@ -13047,7 +13047,7 @@ pub mod wasi {
                         );
                         let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:sockets/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]tcp-socket.set-keep-alive-count"]
                             fn wit_import1(_: i32, _: i32, _: *mut u8);
@@ -13151,7 +13151,7 @@ pub mod wasi {
                         );
                         let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:sockets/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]tcp-socket.get-hop-limit"]
                             fn wit_import1(_: i32, _: *mut u8);
@@ -13257,7 +13257,7 @@ pub mod wasi {
                         );
                         let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:sockets/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]tcp-socket.set-hop-limit"]
                             fn wit_import1(_: i32, _: i32, _: *mut u8);
@@ -13377,7 +13377,7 @@ pub mod wasi {
                         );
                         let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:sockets/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]tcp-socket.get-receive-buffer-size"]
                             fn wit_import1(_: i32, _: *mut u8);
@@ -13479,7 +13479,7 @@ pub mod wasi {
                         );
                         let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:sockets/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]tcp-socket.set-receive-buffer-size"]
                             fn wit_import1(_: i32, _: i64, _: *mut u8);
@@ -13578,7 +13578,7 @@ pub mod wasi {
                         );
                         let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:sockets/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]tcp-socket.get-send-buffer-size"]
                             fn wit_import1(_: i32, _: *mut u8);
@@ -13680,7 +13680,7 @@ pub mod wasi {
                         );
                         let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:sockets/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]tcp-socket.set-send-buffer-size"]
                             fn wit_import1(_: i32, _: i64, _: *mut u8);
@@ -13795,7 +13795,7 @@ pub mod wasi {
                         );
                         let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:sockets/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[static]udp-socket.create"]
                             fn wit_import1(_: i32, _: *mut u8);
@@ -13976,7 +13976,7 @@ pub mod wasi {
                         };
                         let ptr5 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:sockets/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]udp-socket.bind"]
                             fn wit_import6(
@@ -14214,7 +14214,7 @@ pub mod wasi {
                         };
                         let ptr5 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:sockets/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]udp-socket.connect"]
                             fn wit_import6(
@@ -14372,7 +14372,7 @@ pub mod wasi {
                         );
                         let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:sockets/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]udp-socket.disconnect"]
                             fn wit_import1(_: i32, _: *mut u8);
@@ -14536,7 +14536,7 @@ pub mod wasi {
                                 _results: *mut u8,
                             ) -> u32 {
                                 #[cfg(target_arch = "wasm32")]
-                                #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
+                                #[link(wasm_import_module = "wasi:sockets/types@0.3.0")]
                                 unsafe extern "C" {
                                     #[link_name = "[async-lower][method]udp-socket.send"]
                                     fn call(_: *mut u8, _: *mut u8) -> i32;
@@ -14813,7 +14813,7 @@ pub mod wasi {
                                 _results: *mut u8,
                             ) -> u32 {
                                 #[cfg(target_arch = "wasm32")]
-                                #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
+                                #[link(wasm_import_module = "wasi:sockets/types@0.3.0")]
                                 unsafe extern "C" {
                                     #[link_name = "[async-lower][method]udp-socket.receive"]
                                     fn call(_: i32, _: *mut u8) -> i32;
@@ -15089,7 +15089,7 @@ pub mod wasi {
                         );
                         let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:sockets/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]udp-socket.get-local-address"]
                             fn wit_import1(_: i32, _: *mut u8);
@@ -15312,7 +15312,7 @@ pub mod wasi {
                         );
                         let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:sockets/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]udp-socket.get-remote-address"]
                             fn wit_import1(_: i32, _: *mut u8);
@@ -15516,7 +15516,7 @@ pub mod wasi {
                 pub fn get_address_family(&self) -> IpAddressFamily {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:sockets/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]udp-socket.get-address-family"]
                             fn wit_import0(_: i32) -> i32;
@@ -15556,7 +15556,7 @@ pub mod wasi {
                         );
                         let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:sockets/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]udp-socket.get-unicast-hop-limit"]
                             fn wit_import1(_: i32, _: *mut u8);
@@ -15662,7 +15662,7 @@ pub mod wasi {
                         );
                         let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:sockets/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]udp-socket.set-unicast-hop-limit"]
                             fn wit_import1(_: i32, _: i32, _: *mut u8);
@@ -15774,7 +15774,7 @@ pub mod wasi {
                         );
                         let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:sockets/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]udp-socket.get-receive-buffer-size"]
                             fn wit_import1(_: i32, _: *mut u8);
@@ -15876,7 +15876,7 @@ pub mod wasi {
                         );
                         let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:sockets/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]udp-socket.set-receive-buffer-size"]
                             fn wit_import1(_: i32, _: i64, _: *mut u8);
@@ -15975,7 +15975,7 @@ pub mod wasi {
                         );
                         let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:sockets/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]udp-socket.get-send-buffer-size"]
                             fn wit_import1(_: i32, _: *mut u8);
@@ -16077,7 +16077,7 @@ pub mod wasi {
                         );
                         let ptr0 = ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
+                        #[link(wasm_import_module = "wasi:sockets/types@0.3.0")]
                         unsafe extern "C" {
                             #[link_name = "[method]udp-socket.set-send-buffer-size"]
                             fn wit_import1(_: i32, _: i64, _: *mut u8);
@@ -16287,7 +16287,7 @@ pub mod wasi {
                         ) -> u32 {
                             #[cfg(target_arch = "wasm32")]
                             #[link(
-                                wasm_import_module = "wasi:sockets/ip-name-lookup@0.3.2"
+                                wasm_import_module = "wasi:sockets/ip-name-lookup@0.3.0"
                             )]
                             unsafe extern "C" {
                                 #[link_name = "[async-lower]resolve-addresses"]
@@ -16703,7 +16703,7 @@ pub mod wit_future {
         }
         #[cfg(target_arch = "wasm32")]
         mod imports {
-            #[link(wasm_import_module = "wasi:http/types@0.3.2")]
+            #[link(wasm_import_module = "wasi:http/types@0.3.0")]
             unsafe extern "C" {
                 #[link_name = "[future-new-1][static]request.new"]
                 pub(super) fn new() -> u64;
@@ -18050,7 +18050,7 @@ pub mod wit_future {
         }
         #[cfg(target_arch = "wasm32")]
         mod imports {
-            #[link(wasm_import_module = "wasi:http/types@0.3.2")]
+            #[link(wasm_import_module = "wasi:http/types@0.3.0")]
             unsafe extern "C" {
                 #[link_name = "[future-new-2][static]request.new"]
                 pub(super) fn new() -> u64;
@@ -19361,7 +19361,7 @@ pub mod wit_future {
         }
         #[cfg(target_arch = "wasm32")]
         mod imports {
-            #[link(wasm_import_module = "wasi:cli/stdin@0.3.2")]
+            #[link(wasm_import_module = "wasi:cli/stdin@0.3.0")]
             unsafe extern "C" {
                 #[link_name = "[future-new-1]read-via-stream"]
                 pub(super) fn new() -> u64;
@@ -19504,7 +19504,7 @@ pub mod wit_future {
         }
         #[cfg(target_arch = "wasm32")]
         mod imports {
-            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
+            #[link(wasm_import_module = "wasi:filesystem/types@0.3.0")]
             unsafe extern "C" {
                 #[link_name = "[future-new-1][method]descriptor.read-via-stream"]
                 pub(super) fn new() -> u64;
@@ -20006,7 +20006,7 @@ pub mod wit_future {
         }
         #[cfg(target_arch = "wasm32")]
         mod imports {
-            #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
+            #[link(wasm_import_module = "wasi:sockets/types@0.3.0")]
             unsafe extern "C" {
                 #[link_name = "[future-new-1][method]tcp-socket.send"]
                 pub(super) fn new() -> u64;
@@ -20370,7 +20370,7 @@ pub mod wit_stream {
         }
         #[cfg(target_arch = "wasm32")]
         mod imports {
-            #[link(wasm_import_module = "wasi:http/types@0.3.2")]
+            #[link(wasm_import_module = "wasi:http/types@0.3.0")]
             unsafe extern "C" {
                 #[link_name = "[stream-new-0][static]request.new"]
                 pub(super) fn new() -> u64;
@@ -20478,7 +20478,7 @@ pub mod wit_stream {
         }
         #[cfg(target_arch = "wasm32")]
         mod imports {
-            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
+            #[link(wasm_import_module = "wasi:filesystem/types@0.3.0")]
             unsafe extern "C" {
                 #[link_name = "[stream-new-0][method]descriptor.read-directory"]
                 pub(super) fn new() -> u64;
@@ -20758,7 +20758,7 @@ pub mod wit_stream {
         }
         #[cfg(target_arch = "wasm32")]
         mod imports {
-            #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
+            #[link(wasm_import_module = "wasi:sockets/types@0.3.0")]
             unsafe extern "C" {
                 #[link_name = "[stream-new-0][method]tcp-socket.listen"]
                 pub(super) fn new() -> u64;
@@ -20869,7 +20869,7 @@ pub mod wit_stream {
 #[allow(clippy::octal_escapes)]
 pub static __WIT_BINDGEN_COMPONENT_TYPE: [u8; 11643] = *b"\
 \0asm\x0d\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xe1Y\x01A\x02\x01A8\x01\
-B\x02\x01w\x04\0\x08duration\x03\0\0\x03\0\x17wasi:clocks/types@0.3.2\x05\0\x02\x03\
+B\x02\x01w\x04\0\x08duration\x03\0\0\x03\0\x17wasi:clocks/types@0.3.0\x05\0\x02\x03\
 \0\0\x08duration\x01B\x84\x01\x02\x03\x02\x01\x01\x04\0\x08duration\x03\0\0\x01q\
 \x0a\x03get\0\0\x04head\0\0\x04post\0\0\x03put\0\0\x06delete\0\0\x07connect\0\0\x07\
 options\0\0\x05trace\0\0\x05patch\0\0\x05other\x01s\0\x04\0\x06method\x03\0\x02\x01\
@@ -20936,42 +20936,42 @@ imeout\x01U\x04\01[method]request-options.set-between-bytes-timeout\x01W\x01@\x0
 t-status-code\x01]\x01@\x02\x04self\xdc\0\x0bstatus-code\"\0\xc6\0\x04\0\x20[met\
 hod]response.set-status-code\x01^\x01@\x01\x04self\xdc\0\06\x04\0\x1c[method]res\
 ponse.get-headers\x01_\x01@\x02\x04this\xd9\0\x03res\xc1\0\0\xd0\0\x04\0\x1d[sta\
-tic]response.consume-body\x01`\x03\0\x15wasi:http/types@0.3.2\x05\x02\x02\x03\0\x01\
+tic]response.consume-body\x01`\x03\0\x15wasi:http/types@0.3.0\x05\x02\x02\x03\0\x01\
 \x07request\x02\x03\0\x01\x08response\x02\x03\0\x01\x0aerror-code\x01B\x0b\x02\x03\
 \x02\x01\x03\x04\0\x07request\x03\0\0\x02\x03\x02\x01\x04\x04\0\x08response\x03\0\
 \x02\x02\x03\x02\x01\x05\x04\0\x0aerror-code\x03\0\x04\x01i\x01\x01i\x03\x01j\x01\
 \x07\x01\x05\x01C\x01\x07request\x06\0\x08\x04\0\x04send\x01\x09\x03\0\x16wasi:h\
-ttp/client@0.3.2\x05\x06\x01B\x0a\x01o\x02ss\x01p\0\x01@\0\0\x01\x04\0\x0fget-en\
+ttp/client@0.3.0\x05\x06\x01B\x0a\x01o\x02ss\x01p\0\x01@\0\0\x01\x04\0\x0fget-en\
 vironment\x01\x02\x01ps\x01@\0\0\x03\x04\0\x0dget-arguments\x01\x04\x01ks\x01@\0\
-\0\x05\x04\0\x0fget-initial-cwd\x01\x06\x03\0\x1awasi:cli/environment@0.3.2\x05\x07\
+\0\x05\x04\0\x0fget-initial-cwd\x01\x06\x03\0\x1awasi:cli/environment@0.3.0\x05\x07\
 \x01B\x05\x01j\0\0\x01@\x01\x06status\0\x01\0\x04\0\x04exit\x01\x01\x01@\x01\x0b\
-status-code}\x01\0\x04\0\x0eexit-with-code\x01\x02\x03\0\x13wasi:cli/exit@0.3.2\x05\
+status-code}\x01\0\x04\0\x0eexit-with-code\x01\x02\x03\0\x13wasi:cli/exit@0.3.0\x05\
 \x08\x01B\x02\x01m\x03\x02io\x15illegal-byte-sequence\x04pipe\x04\0\x0aerror-cod\
-e\x03\0\0\x03\0\x14wasi:cli/types@0.3.2\x05\x09\x02\x03\0\x05\x0aerror-code\x01B\
+e\x03\0\0\x03\0\x14wasi:cli/types@0.3.0\x05\x09\x02\x03\0\x05\x0aerror-code\x01B\
 \x08\x02\x03\x02\x01\x0a\x04\0\x0aerror-code\x03\0\0\x01f\x01}\x01j\0\x01\x01\x01\
 e\x01\x03\x01o\x02\x02\x04\x01@\0\0\x05\x04\0\x0fread-via-stream\x01\x06\x03\0\x14\
-wasi:cli/stdin@0.3.2\x05\x0b\x01B\x07\x02\x03\x02\x01\x0a\x04\0\x0aerror-code\x03\
+wasi:cli/stdin@0.3.0\x05\x0b\x01B\x07\x02\x03\x02\x01\x0a\x04\0\x0aerror-code\x03\
 \0\0\x01f\x01}\x01j\0\x01\x01\x01e\x01\x03\x01@\x01\x04data\x02\0\x04\x04\0\x10w\
-rite-via-stream\x01\x05\x03\0\x15wasi:cli/stdout@0.3.2\x05\x0c\x01B\x07\x02\x03\x02\
+rite-via-stream\x01\x05\x03\0\x15wasi:cli/stdout@0.3.0\x05\x0c\x01B\x07\x02\x03\x02\
 \x01\x0a\x04\0\x0aerror-code\x03\0\0\x01f\x01}\x01j\0\x01\x01\x01e\x01\x03\x01@\x01\
 \x04data\x02\0\x04\x04\0\x10write-via-stream\x01\x05\x03\0\x15wasi:cli/stderr@0.\
-3.2\x05\x0d\x01B\x01\x04\0\x0eterminal-input\x03\x01\x03\0\x1dwasi:cli/terminal-\
-input@0.3.2\x05\x0e\x01B\x01\x04\0\x0fterminal-output\x03\x01\x03\0\x1ewasi:cli/\
-terminal-output@0.3.2\x05\x0f\x02\x03\0\x09\x0eterminal-input\x01B\x06\x02\x03\x02\
+3.0\x05\x0d\x01B\x01\x04\0\x0eterminal-input\x03\x01\x03\0\x1dwasi:cli/terminal-\
+input@0.3.0\x05\x0e\x01B\x01\x04\0\x0fterminal-output\x03\x01\x03\0\x1ewasi:cli/\
+terminal-output@0.3.0\x05\x0f\x02\x03\0\x09\x0eterminal-input\x01B\x06\x02\x03\x02\
 \x01\x10\x04\0\x0eterminal-input\x03\0\0\x01i\x01\x01k\x02\x01@\0\0\x03\x04\0\x12\
-get-terminal-stdin\x01\x04\x03\0\x1dwasi:cli/terminal-stdin@0.3.2\x05\x11\x02\x03\
+get-terminal-stdin\x01\x04\x03\0\x1dwasi:cli/terminal-stdin@0.3.0\x05\x11\x02\x03\
 \0\x0a\x0fterminal-output\x01B\x06\x02\x03\x02\x01\x12\x04\0\x0fterminal-output\x03\
 \0\0\x01i\x01\x01k\x02\x01@\0\0\x03\x04\0\x13get-terminal-stdout\x01\x04\x03\0\x1e\
-wasi:cli/terminal-stdout@0.3.2\x05\x13\x01B\x06\x02\x03\x02\x01\x12\x04\0\x0fter\
+wasi:cli/terminal-stdout@0.3.0\x05\x13\x01B\x06\x02\x03\x02\x01\x12\x04\0\x0fter\
 minal-output\x03\0\0\x01i\x01\x01k\x02\x01@\0\0\x03\x04\0\x13get-terminal-stderr\
-\x01\x04\x03\0\x1ewasi:cli/terminal-stderr@0.3.2\x05\x14\x01B\x0c\x02\x03\x02\x01\
+\x01\x04\x03\0\x1ewasi:cli/terminal-stderr@0.3.0\x05\x14\x01B\x0c\x02\x03\x02\x01\
 \x01\x04\0\x08duration\x03\0\0\x01w\x04\0\x04mark\x03\0\x02\x01@\0\0\x03\x04\0\x03\
 now\x01\x04\x01@\0\0\x01\x04\0\x0eget-resolution\x01\x05\x01C\x01\x04when\x03\x01\
 \0\x04\0\x0await-until\x01\x06\x01C\x01\x08how-long\x01\x01\0\x04\0\x08wait-for\x01\
-\x07\x03\0!wasi:clocks/monotonic-clock@0.3.2\x05\x15\x01B\x08\x02\x03\x02\x01\x01\
+\x07\x03\0!wasi:clocks/monotonic-clock@0.3.0\x05\x15\x01B\x08\x02\x03\x02\x01\x01\
 \x04\0\x08duration\x03\0\0\x01r\x02\x07secondsx\x0bnanosecondsy\x04\0\x07instant\
 \x03\0\x02\x01@\0\0\x03\x04\0\x03now\x01\x04\x01@\0\0\x01\x04\0\x0eget-resolutio\
-n\x01\x05\x03\0\x1ewasi:clocks/system-clock@0.3.2\x05\x16\x02\x03\0\x0f\x07insta\
+n\x01\x05\x03\0\x1ewasi:clocks/system-clock@0.3.0\x05\x16\x02\x03\0\x0f\x07insta\
 nt\x01BZ\x02\x03\x02\x01\x17\x04\0\x07instant\x03\0\0\x01w\x04\0\x08filesize\x03\
 \0\x02\x01ks\x01q\x08\x0cblock-device\0\0\x10character-device\0\0\x09directory\0\
 \0\x04fifo\0\0\x0dsymbolic-link\0\0\x0cregular-file\0\0\x06socket\0\0\x05other\x01\
@@ -21025,10 +21025,10 @@ escriptor.rename-at\x01;\x01C\x03\x04self\x1d\x08old-paths\x08new-paths\0\x1f\x0
 \x010\x01C\x02\x04self\x1d\x05other\x1d\0\x7f\x04\0![method]descriptor.is-same-o\
 bject\x01=\x01j\x01\x1b\x01\x17\x01C\x01\x04self\x1d\0>\x04\0\x20[method]descrip\
 tor.metadata-hash\x01?\x01C\x03\x04self\x1d\x0apath-flags\x0a\x04paths\0>\x04\0#\
-[method]descriptor.metadata-hash-at\x01@\x03\0\x1bwasi:filesystem/types@0.3.2\x05\
+[method]descriptor.metadata-hash-at\x01@\x03\0\x1bwasi:filesystem/types@0.3.0\x05\
 \x18\x02\x03\0\x10\x0adescriptor\x01B\x07\x02\x03\x02\x01\x19\x04\0\x0adescripto\
 r\x03\0\0\x01i\x01\x01o\x02\x02s\x01p\x03\x01@\0\0\x04\x04\0\x0fget-directories\x01\
-\x05\x03\0\x1ewasi:filesystem/preopens@0.3.2\x05\x1a\x01Br\x02\x03\x02\x01\x01\x04\
+\x05\x03\0\x1ewasi:filesystem/preopens@0.3.0\x05\x1a\x01Br\x02\x03\x02\x01\x01\x04\
 \0\x08duration\x03\0\0\x01ks\x01q\x0f\x0daccess-denied\0\0\x0dnot-supported\0\0\x10\
 invalid-argument\0\0\x0dout-of-memory\0\0\x07timeout\0\0\x0dinvalid-state\0\0\x14\
 address-not-bindable\0\0\x0eaddress-in-use\0\0\x12remote-unreachable\0\0\x12conn\
@@ -21081,18 +21081,18 @@ E\x01@\x01\x04self:\02\x04\0([method]udp-socket.get-unicast-hop-limit\x01F\x01@\
 @\x01\x04self:\05\x04\0*[method]udp-socket.get-receive-buffer-size\x01H\x01@\x02\
 \x04self:\x05valuew\0\x19\x04\0*[method]udp-socket.set-receive-buffer-size\x01I\x04\
 \0'[method]udp-socket.get-send-buffer-size\x01H\x04\0'[method]udp-socket.set-sen\
-d-buffer-size\x01I\x03\0\x18wasi:sockets/types@0.3.2\x05\x1b\x02\x03\0\x12\x0aip\
+d-buffer-size\x01I\x03\0\x18wasi:sockets/types@0.3.0\x05\x1b\x02\x03\0\x12\x0aip\
 -address\x01B\x09\x02\x03\x02\x01\x1c\x04\0\x0aip-address\x03\0\0\x01ks\x01q\x06\
 \x0daccess-denied\0\0\x10invalid-argument\0\0\x11name-unresolvable\0\0\x1atempor\
 ary-resolver-failure\0\0\x1apermanent-resolver-failure\0\0\x05other\x01\x02\0\x04\
 \0\x0aerror-code\x03\0\x03\x01p\x01\x01j\x01\x05\x01\x04\x01C\x01\x04names\0\x06\
-\x04\0\x11resolve-addresses\x01\x07\x03\0!wasi:sockets/ip-name-lookup@0.3.2\x05\x1d\
+\x04\0\x11resolve-addresses\x01\x07\x03\0!wasi:sockets/ip-name-lookup@0.3.0\x05\x1d\
 \x01B\x05\x01p}\x01@\x01\x07max-lenw\0\0\x04\0\x10get-random-bytes\x01\x01\x01@\0\
-\0w\x04\0\x0eget-random-u64\x01\x02\x03\0\x18wasi:random/random@0.3.2\x05\x1e\x01\
+\0w\x04\0\x0eget-random-u64\x01\x02\x03\0\x18wasi:random/random@0.3.0\x05\x1e\x01\
 B\x05\x01p}\x01@\x01\x07max-lenw\0\0\x04\0\x19get-insecure-random-bytes\x01\x01\x01\
 @\0\0w\x04\0\x17get-insecure-random-u64\x01\x02\x03\0\x1awasi:random/insecure@0.\
-3.2\x05\x1f\x01B\x03\x01o\x02ww\x01@\0\0\0\x04\0\x11get-insecure-seed\x01\x01\x03\
-\0\x1fwasi:random/insecure-seed@0.3.2\x05\x20\x04\0-wasio:sdk/sdk-with-all-of-it\
+3.0\x05\x1f\x01B\x03\x01o\x02ww\x01@\0\0\0\x04\0\x11get-insecure-seed\x01\x01\x03\
+\0\x1fwasi:random/insecure-seed@0.3.0\x05\x20\x04\0-wasio:sdk/sdk-with-all-of-it\
 s-exports-removed\x04\0\x0b)\x01\0#sdk-with-all-of-its-exports-removed\x03\0\0\0\
 G\x09producers\x01\x0cprocessed-by\x02\x0dwit-component\x070.262.0\x10wit-bindge\
 n-rust\x060.63.0";

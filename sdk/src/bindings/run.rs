@@ -32,7 +32,7 @@ pub mod exports {
                                 Err(_) => 1i32,
                             };
                             #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "[export]wasi:cli/run@0.3.2")]
+                            #[link(wasm_import_module = "[export]wasi:cli/run@0.3.0")]
                             unsafe extern "C" {
                                 #[link_name = "[task-return]run"]
                                 fn wit_import2(_: i32);
@@ -68,20 +68,20 @@ pub mod exports {
                 }
                 #[doc(hidden)]
                 #[macro_export]
-                macro_rules! __export_wasi_cli_run_0_3_2_cabi {
+                macro_rules! __export_wasi_cli_run_0_3_0_cabi {
                     ($ty:ident with_types_in $($path_to_types:tt)*) => {
                         const _ : () = { #[unsafe (export_name =
-                        "[async-lift]wasi:cli/run@0.3.2#run")] unsafe extern "C" fn
+                        "[async-lift]wasi:cli/run@0.3.0#run")] unsafe extern "C" fn
                         export_run() -> i32 { unsafe { $($path_to_types)*::
                         _export_run_cabi::<$ty > () } } #[unsafe (export_name =
-                        "[callback][async-lift]wasi:cli/run@0.3.2#run")] unsafe extern
+                        "[callback][async-lift]wasi:cli/run@0.3.0#run")] unsafe extern
                         "C" fn _callback_run(event0 : u32, event1 : u32, event2 : u32) ->
                         u32 { unsafe { $($path_to_types)*:: __callback_run(event0,
                         event1, event2) } } };
                     };
                 }
                 #[doc(hidden)]
-                pub use __export_wasi_cli_run_0_3_2_cabi;
+                pub use __export_wasi_cli_run_0_3_0_cabi;
             }
         }
     }
@@ -119,7 +119,7 @@ macro_rules! __export_run_impl {
     };
     ($ty:ident with_types_in $($path_to_types_root:tt)*) => {
         $($path_to_types_root)*::
-        exports::wasi::cli::run::__export_wasi_cli_run_0_3_2_cabi!($ty with_types_in
+        exports::wasi::cli::run::__export_wasi_cli_run_0_3_0_cabi!($ty with_types_in
         $($path_to_types_root)*:: exports::wasi::cli::run); const _ : () = {
         #[rustfmt::skip] #[cfg(target_arch = "wasm32")] #[unsafe (link_section =
         "component-type:wit-bindgen:0.63.0:wasio:sdk:run:imports and exportswasio-0.1.0")]
@@ -127,7 +127,7 @@ macro_rules! __export_run_impl {
         __WIT_BINDGEN_COMPONENT_TYPE : [u8; 188] = *
         b"\
 \0asm\x0d\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07C\x01A\x02\x01A\x02\x01\
-B\x03\x01j\0\0\x01C\0\0\0\x04\0\x03run\x01\x01\x04\0\x12wasi:cli/run@0.3.2\x05\0\
+B\x03\x01j\0\0\x01C\0\0\0\x04\0\x03run\x01\x01\x04\0\x12wasi:cli/run@0.3.0\x05\0\
 \x04\0\x0dwasio:sdk/run\x04\0\x0b\x09\x01\0\x03run\x03\0\0\0G\x09producers\x01\x0c\
 processed-by\x02\x0dwit-component\x070.262.0\x10wit-bindgen-rust\x060.63.0";
         };
