@@ -21,7 +21,6 @@ PG_BIN="$(pg_config --bindir 2>/dev/null || true)"
 pg() { # initdb refuses to run as root
     if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$PG_BIN/$1" "${@:2}"; else "$PG_BIN/$1" "${@:2}"; fi
 }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 PGDIR="$(mktemp -d)"
 [ "$(id -u)" = 0 ] && chown postgres: "$PGDIR"
 PGPORT="$(free_port)"
@@ -50,7 +49,7 @@ for round in $(seq "$ROUNDS"); do
             target/release/bench-pg-native "127.0.0.1:$port" "$URL" >/dev/null 2>&1 &
         fi
         SERVER=$!
-        for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
+        wait_port "$port"
         got="$(curl -s "http://127.0.0.1:$port/notes/7")"
         [ "$got" = "{\"id\":7,\"title\":\"note 7\",\"body\":\"$(printf 'x%.0s' $(seq 100))\"}" ] \
             || { echo "$who answered: $got" >&2; exit 1; }

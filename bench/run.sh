@@ -32,8 +32,6 @@ trap 'rm -rf "$TMP"' EXIT
 OUT="$TMP/rows.txt"
 : > "$OUT"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_port() { for _ in $(seq 100); do python3 -c "import socket; socket.create_connection(('127.0.0.1',$1))" 2>/dev/null && return; sleep 0.1; done; }
 
 # Hello CLI: output checked, then each contender built cold (empty target
 # dir, same release profile) for its build time.

@@ -24,7 +24,7 @@ echo '$ wasmtime run timers.wasm'
 
 echo
 cargo build --locked --target wasm32-wasip2 --release -p http-hello -p tcp-echo
-PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+PORT="$(free_port)"
 echo "\$ wasmtime serve -Scli -Shttp --addr 127.0.0.1:$PORT http-hello.wasm"
 "$WASMTIME" serve -Scli -Shttp --addr "127.0.0.1:$PORT" "$W/http-hello.wasm" >/dev/null 2>&1 &
 SERVER=$!
@@ -55,7 +55,7 @@ fetch "http://127.0.0.1:$PORT/echo" "echo me"; echo
 echo
 echo "# The same handler built for WASI 0.2 hosts (wasio's p2 feature, into target/p2)"
 CARGO_TARGET_DIR=target/p2 cargo build --locked --target wasm32-wasip2 --release -p http-hello --features wasio/p2
-PORT2="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+PORT2="$(free_port)"
 echo "\$ wasmtime serve -Scli --addr 127.0.0.1:$PORT2 target/p2/.../http-hello.wasm   # wasi:http/incoming-handler@0.2"
 "$WASMTIME" serve -Scli --addr "127.0.0.1:$PORT2" target/p2/wasm32-wasip2/release/http-hello.wasm >/dev/null 2>&1 &
 SERVER2=$!
@@ -68,7 +68,7 @@ echo "# An axum Router served by wasio (examples/axum-app, feature tower)"
 cargo build --locked --target wasm32-wasip2 --release -p axum-app
 FILES="$(mktemp -d)"
 echo "hello from a preopened directory" > "$FILES/note.txt"
-PORT3="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+PORT3="$(free_port)"
 echo "\$ wasmtime serve -Scli --dir $FILES::/files --addr 127.0.0.1:$PORT3 axum-app.wasm"
 "$WASMTIME" serve -Scli --dir "$FILES::/files" --addr "127.0.0.1:$PORT3" "$W/axum-app.wasm" >/dev/null 2>&1 &
 SERVER3=$!

@@ -14,8 +14,6 @@ CARGO_TARGET_DIR=target/p2 cargo build --locked --target wasm32-wasip2 --release
     --features wasio/p2 $(printf -- '--bin %s ' $EXAMPLES) >&2
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"; jobs -p | xargs -r kill 2>/dev/null' EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_port() { for _ in $(seq 100); do python3 -c "import socket; socket.create_connection(('127.0.0.1',$1))" 2>/dev/null && return; sleep 0.1; done; }
 
 # check WASMTIME WASM EXAMPLE: runs one example; prints its flags and
 # exits 0 if its output is right.

@@ -72,3 +72,8 @@ fi
 
 # The cargo runner for guest-side tests (`cargo test --target wasm32-wasip2`).
 export CARGO_TARGET_WASM32_WASIP2_RUNNER="$WASMTIME run -Shttp"
+
+# For the scripts that start servers: a free port on 127.0.0.1, and a wait
+# (up to 10 s) until one accepts connections.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_port() { for _ in $(seq 100); do python3 -c "import socket; socket.create_connection(('127.0.0.1',$1))" 2>/dev/null && return; sleep 0.1; done; }

@@ -143,6 +143,25 @@ impl PgServer {
         self.client().await.batch_execute(&sql).await.expect("applying the schema");
     }
 
+    /// Waits until some connection has run `LISTEN channel` (and is
+    /// idle in it), polling `pg_stat_activity`; panics after 30 s.
+    pub async fn wait_for_listener(&self, channel: &str) {
+        let c = self.client().await;
+        let statement = format!("LISTEN {channel}");
+        for _ in 0..1500 {
+            let n: i64 = c
+                .query_one("SELECT count(*) FROM pg_stat_activity WHERE query = $1", &[&statement])
+                .await
+                .unwrap()
+                .get(0);
+            if n == 1 {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        panic!("no connection ran `{statement}` within 30 s");
+    }
+
     /// Connections from clients named `application_name`.
     pub async fn connections_of(&self, application_name: &str) -> i64 {
         let c = self.client().await;

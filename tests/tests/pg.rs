@@ -7,16 +7,24 @@
 use std::path::PathBuf;
 use std::time::Duration;
 use wasio_tests::pg::PgServer;
-use wasio_tests::{BACKENDS, HttpResponse, Served, http_request};
+use wasio_tests::{BACKENDS, Backend, HttpResponse, Served, http_request};
 
 fn schema() -> PathBuf {
     wasio_tests::workspace_root().join("examples/pg-notes/schema.sql")
 }
 
-/// The wasmtime flags a database client needs: sockets, name lookup, and
-/// where the database is.
-fn db_flags(url: &str) -> Vec<String> {
+/// The wasmtime flags a database client of `pg` needs: sockets, name
+/// lookup, and where the database is.
+fn db_flags(pg: &PgServer) -> Vec<String> {
+    let url = pg.url(None);
     vec!["-Sinherit-network".into(), "-Sallow-ip-name-lookup".into(), "--env".into(), format!("DATABASE_URL={url}")]
+}
+
+/// The `b` build of pg-notes under `wasmtime serve`, talking to `pg`.
+fn serve_notes(b: Backend, pg: &PgServer, stderr: std::process::Stdio) -> Served {
+    let flags = db_flags(pg);
+    let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+    Served::start_in_with_stderr(b, "pg-notes", &flags, stderr)
 }
 
 fn text(r: &HttpResponse) -> String {
@@ -42,7 +50,7 @@ fn the_probe_runs_queries_transactions_copy_notify_and_meets_each_error() {
     let pg = PgServer::start();
     let refused = wasio_tests::free_addr();
     for b in BACKENDS {
-        let flags = db_flags(&pg.url(None));
+        let flags = db_flags(&pg);
         let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
         let out = wasio_tests::run_cli_in(b, "pg-probe", &flags, &[&refused.to_string()], b"");
         let stdout = String::from_utf8_lossy(&out.stdout);
@@ -73,9 +81,7 @@ async fn the_notes_service_answers_every_route_against_a_live_server() {
     for b in BACKENDS {
         println!("checking the {b:?} build");
         pg.client().await.batch_execute("TRUNCATE notes RESTART IDENTITY").await.unwrap();
-        let flags = db_flags(&pg.url(None));
-        let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
-        let served = Served::start_in(b, "pg-notes", &flags);
+        let served = serve_notes(b, &pg, std::process::Stdio::inherit());
         let addr = served.addr;
 
         let r = post_json(addr, "/notes", r#"{"title":"first","body":"hello"}"#).await;
@@ -118,18 +124,8 @@ async fn the_notes_service_answers_every_route_against_a_live_server() {
         // NOTIFY reaches a request waiting on /events, whose body streams on
         // after its handler returned.
         let events = tokio::spawn(async move { get(addr, "/events?count=2").await });
+        pg.wait_for_listener("notes").await;
         let native = pg.client().await;
-        for _ in 0..600 {
-            let listening: i64 = native
-                .query_one("SELECT count(*) FROM pg_stat_activity WHERE query = 'LISTEN notes'", &[])
-                .await
-                .unwrap()
-                .get(0);
-            if listening == 1 {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
         post_json(addr, "/notes", r#"{"title":"n1","body":""}"#).await;
         native.execute("SELECT pg_notify('notes', 'from outside')", &[]).await.unwrap();
         let r = tokio::time::timeout(Duration::from_secs(60), events).await.unwrap().unwrap();
@@ -147,9 +143,7 @@ async fn a_copy_of_100k_rows_streams_in_with_bounded_guest_memory() {
     let size = rows.len();
     for b in BACKENDS {
         pg.client().await.batch_execute("TRUNCATE notes").await.unwrap();
-        let flags = db_flags(&pg.url(None));
-        let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
-        let served = Served::start_in(b, "pg-notes", &flags);
+        let served = serve_notes(b, &pg, std::process::Stdio::inherit());
         let r = http_request(served.addr, "POST", "/import", &[], Some(rows.clone().into_bytes())).await.unwrap();
         assert_eq!(r.status, 200, "{b:?}: {}", text(&r));
         let v = json(&r);
@@ -177,10 +171,8 @@ async fn killing_the_database_mid_run_answers_503_and_the_service_recovers() {
         .await
         .unwrap();
     for b in BACKENDS {
-        let flags = db_flags(&pg.url(None));
-        let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
         let stderr = tempfile::NamedTempFile::new().unwrap();
-        let served = Served::start_in_with_stderr(b, "pg-notes", &flags, stderr.reopen().unwrap().into());
+        let served = serve_notes(b, &pg, stderr.reopen().unwrap().into());
         let addr = served.addr;
         assert_eq!(get(addr, "/notes/1").await.status, 200);
 
@@ -321,22 +313,11 @@ async fn one_instance_shares_a_bounded_pool_among_1000_requests_and_keeps_no_han
     close_pool_and_check(&mut store, service, baseline, "a COPY").await?;
 
     // NOTIFY to a request waiting on /events.
-    let native = pg.client().await;
     let (events, created) = store
         .run_concurrent(async |a| {
             let listen = handle(a, service, "GET", "/events?count=1", vec![]);
             let notify = async {
-                loop {
-                    let n: i64 = native
-                        .query_one("SELECT count(*) FROM pg_stat_activity WHERE query = 'LISTEN notes'", &[])
-                        .await
-                        .unwrap()
-                        .get(0);
-                    if n == 1 {
-                        break;
-                    }
-                    tokio::time::sleep(Duration::from_millis(20)).await;
-                }
+                pg.wait_for_listener("notes").await;
                 handle(a, service, "POST", "/notes", br#"{"title":"notified","body":""}"#.to_vec()).await
             };
             futures::join!(listen, notify)

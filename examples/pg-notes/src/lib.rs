@@ -14,7 +14,7 @@
 //!
 //! TLS to the database is not supported: `connect` uses `NoTls`.
 
-use futures_channel::oneshot;
+use futures_channel::{mpsc, oneshot};
 use futures_util::lock::{Mutex, OwnedMutexGuard};
 use std::collections::HashMap;
 use std::ops::{Deref, DerefMut};
@@ -25,7 +25,7 @@ use std::time::Duration;
 use tokio_postgres::config::Host;
 use tokio_postgres::error::SqlState;
 use tokio_postgres::tls::NoTlsStream;
-use tokio_postgres::{Client, Config, Connection, NoTls, Statement};
+use tokio_postgres::{AsyncMessage, Client, Config, Connection, NoTls, Notification, Statement};
 use wasio::net::TcpStream;
 use wasio::time::Instant;
 
@@ -138,8 +138,8 @@ pub fn config(url: &str) -> Result<Config, Error> {
 
 /// Opens the TCP connection `config` names and runs the startup
 /// (authentication, parameters), returning the client and the connection
-/// to drive. Most code wants [`connect`]; this one is for driving the
-/// connection yourself, e.g. to receive `NOTIFY` messages with
+/// to drive. Most code wants [`connect`] (or [`listen`] for `NOTIFY`s); this
+/// one is for driving the connection yourself, e.g. with
 /// `PgConnection::poll_message`.
 ///
 /// ```no_run
@@ -185,6 +185,44 @@ pub async fn connect(config: &Config) -> Result<Client, Error> {
         let _ = connection.await;
     });
     Ok(client)
+}
+
+/// `LISTEN channel` on a connection of its own: the client, and the
+/// notifications the connection's driver (a wasio task) forwards until the
+/// client is dropped or the server goes away. `channel` must be a plain
+/// lower-case identifier (it becomes part of the `LISTEN` statement).
+///
+/// ```no_run
+/// # async fn f() -> Result<(), pg_notes::Error> {
+/// use futures_util::StreamExt;
+/// let config = pg_notes::config("postgres://app@127.0.0.1/notes")?;
+/// let (client, mut notifications) = pg_notes::listen(&config, "notes").await?;
+/// let first = notifications.next().await.expect("a notification");
+/// assert_eq!(first.channel(), "notes");
+/// drop(client); // closes the connection
+/// # Ok(()) }
+/// ```
+pub async fn listen(config: &Config, channel: &str) -> Result<(Client, mpsc::UnboundedReceiver<Notification>), Error> {
+    let plain = channel.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+        && channel.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if !plain {
+        return Err(Error::Config(format!("LISTEN channel {channel:?} is not a plain lower-case identifier")));
+    }
+    let (client, mut connection) = connect_raw(config).await?;
+    let (tx, rx) = mpsc::unbounded();
+    wasio::spawn(async move {
+        while let Some(message) = std::future::poll_fn(|cx| connection.poll_message(cx)).await {
+            match message {
+                Ok(AsyncMessage::Notification(n)) => {
+                    let _ = tx.unbounded_send(n);
+                }
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+    });
+    client.batch_execute(&format!("LISTEN {channel}")).await?;
+    Ok((client, rx))
 }
 
 /// How a [`Pool`] keeps its connections.
@@ -310,13 +348,10 @@ impl Pool {
         };
         if slot.client.as_ref().is_none_or(Client::is_closed) {
             slot.close();
-            let (client, connection) = connect_raw(&inner.config).await?;
+            let client = connect(&inner.config).await?;
             inner.opened.fetch_add(1, Ordering::Relaxed);
             slot.generation += 1;
             slot.client = Some(client);
-            wasio::spawn(async move {
-                let _ = connection.await;
-            });
             let idle = inner.options.idle_timeout;
             if !idle.is_zero() {
                 let (watch, closed) = oneshot::channel();

@@ -37,7 +37,6 @@ use pg_notes::{Pool, PoolOptions};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::time::Duration;
-use tokio_postgres::AsyncMessage;
 use tokio_postgres::error::SqlState;
 
 #[derive(Clone)]
@@ -209,26 +208,11 @@ struct EventsQuery {
 /// events: a `: listening` comment once the server has the `LISTEN`, then
 /// one `data:` event per notification, `count` of them (default 10).
 async fn events(State(app): State<App>, Query(q): Query<EventsQuery>) -> Result<Response, AppError> {
-    let (client, mut connection) = pg_notes::connect_raw(&app.config).await?;
-    let (tx, rx) = futures_channel::mpsc::unbounded();
-    // The connection's driver: forwards notifications until the client is
-    // dropped (with the response body) or the server goes away.
-    wasio::spawn(async move {
-        while let Some(message) = std::future::poll_fn(|cx| connection.poll_message(cx)).await {
-            match message {
-                Ok(AsyncMessage::Notification(n)) => {
-                    let _ = tx.unbounded_send(n.payload().to_string());
-                }
-                Ok(_) => {}
-                Err(_) => break,
-            }
-        }
-    });
-    client.batch_execute("LISTEN notes").await?;
-    let events = rx.take(q.count.unwrap_or(10)).map(move |payload| {
+    let (client, notifications) = pg_notes::listen(&app.config, "notes").await?;
+    let events = notifications.take(q.count.unwrap_or(10)).map(move |n| {
         // The stream owns the client: the connection lives as long as the body.
         let _ = &client;
-        Ok::<_, std::convert::Infallible>(format!("data: {payload}\n\n"))
+        Ok::<_, std::convert::Infallible>(format!("data: {}\n\n", n.payload()))
     });
     let body = futures_util::stream::once(async { Ok(": listening\n\n".to_string()) }).chain(events);
     Ok(([(header::CONTENT_TYPE, "text/event-stream")], Body::from_stream(body)).into_response())

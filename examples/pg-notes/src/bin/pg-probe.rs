@@ -14,7 +14,6 @@
 use futures_util::{SinkExt, StreamExt};
 use pg_notes::Error;
 use std::time::Duration;
-use tokio_postgres::AsyncMessage;
 
 #[wasio::main]
 async fn main() -> Result<(), Error> {
@@ -67,22 +66,13 @@ async fn main() -> Result<(), Error> {
     let e = Error::from(client.execute("SELEC 1", &[]).await.unwrap_err());
     println!("syntax error: {}", e.sqlstate().map_or("none", |c| c.code()));
 
-    // LISTEN on a connection driven here, NOTIFY from another.
-    let (listener, mut connection) = pg_notes::connect_raw(&config).await?;
-    let (tx, mut rx) = futures_channel::mpsc::unbounded();
-    let driver = wasio::spawn(async move {
-        while let Some(m) = std::future::poll_fn(|cx| connection.poll_message(cx)).await {
-            if let Ok(AsyncMessage::Notification(n)) = m {
-                let _ = tx.unbounded_send(format!("{} {}", n.channel(), n.payload()));
-            }
-        }
-    });
-    listener.batch_execute("LISTEN probe").await?;
+    // LISTEN on a connection of its own, NOTIFY from another.
+    let (listener, mut notifications) = pg_notes::listen(&config, "probe").await?;
     client.execute("SELECT pg_notify('probe', 'hello from NOTIFY')", &[]).await?;
-    let got = wasio::time::timeout(Duration::from_secs(30), rx.next()).await;
-    println!("notify: {}", got.ok().flatten().unwrap_or_else(|| "nothing".into()));
+    let got = wasio::time::timeout(Duration::from_secs(30), notifications.next()).await;
+    let got = got.ok().flatten().map(|n| format!("{} {}", n.channel(), n.payload()));
+    println!("notify: {}", got.unwrap_or_else(|| "nothing".into()));
     drop(listener);
-    driver.await.ok();
 
     // The server ends a connection in the middle of a query.
     let victim = pg_notes::connect(&config).await?;
