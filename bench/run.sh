@@ -148,6 +148,10 @@ for round in $(seq $((ROUNDS * 2))); do
     done
 done
 "$EXEC_FUEL" http "$(axum_wasm axum)" 5000 | sed "s/^/axum /" >> "$OUT"
+# axum's own share: the same router called in the guest with no wasi:http
+# and no wasio conversion, 1000 calls minus none.
+router_fuel() { "$EXEC_FUEL" "$W/bench_axum_router.wasm" "$1" | awk '/^fuel/{print $2}'; }
+echo "axum router_fuel_per_request $(( ($(router_fuel 1000) - $(router_fuel 0)) / 1000 ))" >> "$OUT"
 for who in axum axum-p2 axum-wstd; do
     echo "$who size_axum $(stat -c %s "$(axum_wasm "$who")")" >> "$OUT"
 done
