@@ -168,10 +168,6 @@ pub(crate) fn wit_case_name(value: &dyn std::fmt::Debug) -> String {
 /// runners, stdio flushing): one hidden module, not API.
 #[doc(hidden)]
 pub mod __private {
-    #[cfg(not(feature = "p2"))]
-    pub use crate::http::server::serve as serve_http;
-    #[cfg(feature = "p2")]
-    pub use crate::http::server_p2::serve as serve_http;
     #[cfg(feature = "tower")]
     pub use crate::http::service::serve_with as serve_service;
     pub use crate::io::stdio::flush_stdio;
@@ -180,6 +176,7 @@ pub mod __private {
     #[cfg(not(feature = "p2"))]
     pub use crate::rt::run_test_harness;
     pub use crate::rt::{main_result, run_main, run_test};
+    pub use crate::sys::http::serve as serve_http;
     #[cfg(feature = "p2")]
     pub use wasip2;
 

@@ -34,7 +34,7 @@
 //! (or, for a future, the default value the bindings define). Dropping a
 //! read or write in flight cancels it on the host.
 
-use crate::io::stream;
+use crate::sys::stream;
 use futures_core::Stream;
 use futures_io::{AsyncBufRead, AsyncRead, AsyncWrite};
 use futures_util::Sink;

@@ -1,41 +1,20 @@
-//! `Body`: a streaming HTTP body of `Bytes` frames.
+//! `Body`: a streaming HTTP body of `Bytes` frames, written once over the
+//! backend's incoming body (`sys::http::Incoming`); sending a body to the
+//! host is the backend's (`into_wasi` on WASI 0.3, `send_wasi` on 0.2).
 
-#[cfg(not(feature = "p2"))]
-use super::error::io_to_code;
 use super::error::{BoxError, Error};
-use super::fields::from_fields;
-#[cfg(not(feature = "p2"))]
-use super::fields::to_fields;
-#[cfg(not(feature = "p2"))]
-use crate::bindings::wasi::http::types::{ErrorCode, Fields, Request as WasiRequest};
-#[cfg(not(feature = "p2"))]
-use crate::bindings::{wit_future, wit_stream};
-#[cfg(not(feature = "p2"))]
-use crate::io::stream::ByteReader;
+use crate::sys::http::{ErrorCode, Fields, Incoming, IncomingRequest as WasiRequest};
 use bytes::{Bytes, BytesMut};
 use futures_channel::mpsc;
 use futures_core::Stream;
-#[cfg(not(feature = "p2"))]
-use futures_util::future::LocalBoxFuture;
 use futures_util::stream::{BoxStream, IntoAsyncRead, MapErr};
 use futures_util::{SinkExt, StreamExt, TryStreamExt};
 use http::HeaderMap;
 use http_body::{Frame, SizeHint};
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
-#[cfg(feature = "p2")]
-use wasip2::http::types::{ErrorCode, Fields, IncomingRequest as WasiRequest};
-#[cfg(not(feature = "p2"))]
-use wit_bindgen::{FutureReader, StreamReader};
 
-// The WASI 0.2 side of incoming and outgoing bodies.
-#[cfg(feature = "p2")]
-#[path = "body_p2.rs"]
-mod wasi_p2;
-#[cfg(feature = "p2")]
-use wasi_p2::Incoming;
-
-type TrailersResult = Result<Option<Fields>, ErrorCode>;
+pub(crate) type TrailersResult = Result<Option<Fields>, ErrorCode>;
 
 /// A streaming HTTP body, implementing `http_body::Body` with `Bytes` data
 /// frames and optional trailers.
@@ -51,14 +30,14 @@ type TrailersResult = Result<Option<Fields>, ErrorCode>;
 /// # Ok(()) }
 /// ```
 pub struct Body {
-    inner: Inner,
+    pub(crate) inner: Inner,
     /// The `content-type` this body's data has unless the message says
     /// otherwise (`Json`, `from_json`, text answers): added to the head as
     /// it goes to the host, with no header map built for it.
-    content_type: Option<&'static str>,
+    pub(crate) content_type: Option<&'static str>,
 }
 
-enum Inner {
+pub(crate) enum Inner {
     Empty,
     Full(Option<Bytes>),
     Incoming(Incoming),
@@ -102,84 +81,16 @@ where
     }
 }
 
-#[cfg(not(feature = "p2"))]
-struct Incoming {
-    data: ByteReader,
-    data_done: bool,
-    /// The `content-length` the head announced, and the bytes seen so far:
-    /// a body that ends short is an error, whatever the host reports.
-    expected: Option<u64>,
-    received: u64,
-    trailers: Option<LocalBoxFuture<'static, TrailersResult>>,
-    /// Our side of the `res` future passed to `consume-body`; dropped (which
-    /// reports success) once the body has been read.
-    _res: Option<wit_bindgen::FutureWriter<Result<(), ErrorCode>>>,
-}
-
-#[cfg(not(feature = "p2"))]
-impl Incoming {
-    /// Consumes `request`'s body from the host.
-    fn from_request(request: WasiRequest, expected: Option<u64>) -> Incoming {
-        let (res_tx, res_rx) = wit_future::new::<Result<(), ErrorCode>>(|| Ok(()));
-        let (data, trailers) = WasiRequest::consume_body(request, res_rx);
-        Incoming::new(data, trailers, res_tx, expected)
-    }
-
-    fn poll_frame(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Error>>> {
-        let inc = self;
-        if !inc.data_done {
-            let avail = ready!(inc.data.poll_fill_buf(cx)).map_err(Error::from)?.len();
-            if avail > 0 {
-                // Hand the filled buffer over without copying.
-                let mut buf = Vec::new();
-                let pos = inc.data.swap_buffer(&mut buf);
-                inc.received += (buf.len() - pos) as u64;
-                return Poll::Ready(Some(Ok(Frame::data(Bytes::from(buf).slice(pos..)))));
-            }
-            inc.data_done = true;
-            if let Some(e) = length_mismatch(inc.expected, inc.received) {
-                inc.trailers = None;
-                return Poll::Ready(Some(Err(e)));
-            }
-        }
-        let Some(trailers) = inc.trailers.as_mut() else { return Poll::Ready(None) };
-        let result = ready!(trailers.as_mut().poll(cx));
-        inc.trailers = None;
-        inc._res = None;
-        match result {
-            Ok(None) => Poll::Ready(None),
-            Ok(Some(fields)) => Poll::Ready(Some(from_fields(&fields).map(Frame::trailers))),
-            Err(code) => Poll::Ready(Some(Err(Error::from_code(code, "body")))),
-        }
-    }
-
-    fn new(
-        data: StreamReader<u8>,
-        trailers: FutureReader<TrailersResult>,
-        res: wit_bindgen::FutureWriter<Result<(), ErrorCode>>,
-        expected: Option<u64>,
-    ) -> Incoming {
-        Incoming {
-            data: ByteReader::new(data, None),
-            data_done: false,
-            expected,
-            received: 0,
-            trailers: Some(Box::pin(trailers.into_future())),
-            _res: Some(res),
-        }
-    }
-}
-
-/// The `content-length` a head announces, if valid.
 /// The error for a body that ended after `received` bytes when its
 /// `content-length` announced `expected`; `None` if they agree.
-fn length_mismatch(expected: Option<u64>, received: u64) -> Option<Error> {
+pub(crate) fn length_mismatch(expected: Option<u64>, received: u64) -> Option<Error> {
     expected
         .filter(|n| *n != received)
         .map(|n| Error::msg(format!("body ended after {received} of the {n} bytes its content-length announced")))
 }
 
-fn content_length(headers: &HeaderMap) -> Option<u64> {
+/// The `content-length` a head announces, if valid.
+pub(crate) fn content_length(headers: &HeaderMap) -> Option<u64> {
     headers.get(http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok())
 }
 
@@ -413,24 +324,16 @@ impl Body {
         BodyStream { body: self }
     }
 
-    /// Wraps the readable end of an incoming body.
-    #[cfg(not(feature = "p2"))]
-    pub(crate) fn incoming(
-        data: StreamReader<u8>,
-        trailers: FutureReader<TrailersResult>,
-        res: wit_bindgen::FutureWriter<Result<(), ErrorCode>>,
-        headers: &HeaderMap,
-    ) -> Body {
-        Body { inner: Inner::Incoming(Incoming::new(data, trailers, res, content_length(headers))), content_type: None }
-    }
-
     /// The body of a handler's request, consumed from the host when first
     /// read.
     pub(crate) fn request(request: WasiRequest, headers: &HeaderMap) -> Body {
         Body { inner: Inner::Unread(Some(request), content_length(headers)), content_type: None }
     }
 
-    fn poll_frame_inner(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Error>>> {
+    pub(crate) fn poll_frame_inner(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Error>>> {
         let this = self.get_mut();
         if let Inner::Unread(request, expected) = &mut this.inner
             && let Some(request) = request.take()
@@ -446,79 +349,6 @@ impl Body {
             Inner::Http(b) => b.as_mut().poll_frame(cx),
             Inner::Incoming(inc) => inc.poll_frame(cx),
         }
-    }
-
-    /// Starts sending this body to the host: the stream and trailers future
-    /// for `request.new`/`response.new`, and the task that feeds them.
-    ///
-    /// The returned future feeds the stream and the trailers; the caller
-    /// runs it as (part of) a task, which keeps the export alive until the
-    /// body is sent. If the peer goes away, writes stop and the body (and
-    /// whatever it was producing) is dropped.
-    #[cfg(not(feature = "p2"))]
-    pub(crate) fn into_wasi(
-        self,
-    ) -> (Option<StreamReader<u8>>, FutureReader<TrailersResult>, Option<LocalBoxFuture<'static, ()>>) {
-        let (trailers_tx, trailers_rx) = wit_future::new::<TrailersResult>(|| Ok(None));
-        if let Inner::Empty = self.inner {
-            drop(trailers_tx);
-            return (None, trailers_rx, None);
-        }
-        let (mut data_tx, data_rx) = wit_stream::new::<u8>();
-        if let Inner::Full(b) = self.inner {
-            // In memory: one write, no trailers.
-            let data = b.unwrap_or_default();
-            let feed = async move {
-                let result = if data.is_empty() || data_tx.write_all(Vec::from(data)).await.is_empty() {
-                    Ok(None)
-                } else {
-                    Err(io_to_code(&std::io::Error::new(
-                        std::io::ErrorKind::BrokenPipe,
-                        "the peer stopped reading the body",
-                    )))
-                };
-                drop(data_tx);
-                let _ = trailers_tx.write(result).await;
-            };
-            return (Some(data_rx), trailers_rx, Some(Box::pin(feed) as LocalBoxFuture<'static, ()>));
-        }
-        let feed = async move {
-            let mut body = self;
-            let mut trailers = None;
-            let outcome: Result<(), ErrorCode> = loop {
-                match std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame_inner(cx)).await {
-                    None => break Ok(()),
-                    Some(Err(e)) => break Err(ErrorCode::InternalError(Some(e.to_string()))),
-                    Some(Ok(frame)) => match frame.into_data() {
-                        Ok(data) => {
-                            if data.is_empty() {
-                                continue;
-                            }
-                            let rest = data_tx.write_all(Vec::from(data)).await;
-                            if !rest.is_empty() {
-                                break Err(io_to_code(&std::io::Error::new(
-                                    std::io::ErrorKind::BrokenPipe,
-                                    "the peer stopped reading the body",
-                                )));
-                            }
-                        }
-                        Err(frame) => trailers = frame.into_trailers().ok(),
-                    },
-                }
-            };
-            drop(body);
-            drop(data_tx);
-            let result = match (outcome, trailers) {
-                (Err(code), _) => Err(code),
-                (Ok(()), None) => Ok(None),
-                (Ok(()), Some(map)) => match to_fields(&map) {
-                    Ok(fields) => Ok(Some(fields)),
-                    Err(e) => Err(ErrorCode::InternalError(Some(e.to_string()))),
-                },
-            };
-            let _ = trailers_tx.write(result).await;
-        };
-        (Some(data_rx), trailers_rx, Some(Box::pin(feed)))
     }
 }
 
@@ -757,6 +587,3 @@ mod tests {
             .unwrap();
     }
 }
-
-#[cfg(not(feature = "p2"))]
-crate::rt::unthreaded::unthreaded_send_sync!([] Incoming);

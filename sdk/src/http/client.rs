@@ -2,34 +2,21 @@
 
 use super::body::Body;
 use super::error::Error;
-#[cfg(not(feature = "p2"))]
-use super::fields::{from_fields, head_fields};
-#[cfg(not(feature = "p2"))]
-use super::server::method_to_wasi;
-#[cfg(not(feature = "p2"))]
-use crate::bindings::wasi::http::client as wasi_client;
-#[cfg(not(feature = "p2"))]
-use crate::bindings::wasi::http::types::{
-    ErrorCode, Request as WasiRequest, RequestOptions, Response as WasiResponse, Scheme,
-};
-#[cfg(not(feature = "p2"))]
-use crate::bindings::wit_future;
+use crate::sys::http::RequestOptions;
 use http::{Request, Response};
 use std::time::Duration;
-#[cfg(feature = "p2")]
-use wasip2::http::types::RequestOptions;
 
 /// Sets `$req`'s method, scheme, authority and path from `$parts` (the same
 /// calls on WASI 0.3's `request` and WASI 0.2's `outgoing-request`); an
 /// invalid one returns an `Err` from the calling function.
 macro_rules! set_request_head {
     ($req:expr, $parts:expr) => {
-        let bad = |what: &str| Error::msg(format!("invalid request {what}"));
-        $req.set_method(&method_to_wasi(&$parts.method)).map_err(|()| bad("method"))?;
+        let bad = |what: &str| crate::http::Error::msg(format!("invalid request {what}"));
+        $req.set_method(&crate::http::server::method_to_wasi(&$parts.method)).map_err(|()| bad("method"))?;
         let scheme = match $parts.uri.scheme_str() {
-            Some("http") | None => Scheme::Http,
-            Some("https") => Scheme::Https,
-            Some(other) => Scheme::Other(other.to_string()),
+            Some("http") | None => crate::sys::http::Scheme::Http,
+            Some("https") => crate::sys::http::Scheme::Https,
+            Some(other) => crate::sys::http::Scheme::Other(other.to_string()),
         };
         $req.set_scheme(Some(&scheme)).map_err(|()| bad("scheme"))?;
         let authority = $parts.uri.authority().map(|a| a.to_string());
@@ -38,8 +25,7 @@ macro_rules! set_request_head {
         $req.set_path_with_query(Some(&path)).map_err(|()| bad("path"))?;
     };
 }
-#[cfg(feature = "p2")]
-pub(super) use set_request_head;
+pub(crate) use set_request_head;
 
 /// An HTTP client with timeouts (`request-options`), like a minimal
 /// `reqwest::Client`. Needs `wasmtime run -Shttp` (or `serve -Shttp`).
@@ -100,7 +86,7 @@ impl Client {
     }
 
     /// The timeouts as the host's `request-options` (none if all default).
-    pub(super) fn options(&self) -> Result<Option<RequestOptions>, Error> {
+    pub(crate) fn options(&self) -> Result<Option<RequestOptions>, Error> {
         if self.connect.is_none() && self.first_byte.is_none() && self.between_bytes.is_none() {
             return Ok(None);
         }
@@ -113,11 +99,10 @@ impl Client {
     }
 }
 
-// Sending, on WASI 0.3 (the WASI 0.2 side is in `client_p2.rs`).
-#[cfg(not(feature = "p2"))]
 impl Client {
     /// Sends `request`; the response arrives as soon as its head does, its
-    /// body streams. The request body streams while the response arrives.
+    /// body streams. The request body streams (from a task) while the
+    /// response arrives.
     ///
     /// # Errors
     /// Invalid headers, and host errors (connection refused, timeouts, ...)
@@ -131,23 +116,7 @@ impl Client {
     /// ```
     pub async fn send<B: Into<Body>>(&self, request: Request<B>) -> Result<Response<Body>, Error> {
         let (parts, body) = request.into_parts();
-        let body: Body = body.into();
-        let fields = head_fields(&parts.headers, &body, None)?;
-        let options = self.options()?;
-        let (contents, trailers, feed) = body.into_wasi();
-        let (req, sent) = WasiRequest::new(fields, contents, trailers, options);
-        // One task feeds the body, then keeps our end of "request
-        // transmitted" open until the host is done sending: dropping it
-        // early can make the host abandon the exchange.
-        crate::spawn(async move {
-            if let Some(feed) = feed {
-                feed.await;
-            }
-            let _ = sent.await;
-        });
-        set_request_head!(req, parts);
-        let resp = wasi_client::send(req).await.map_err(|e| Error::from_code(e, "send"))?;
-        response_from_wasi(resp)
+        crate::sys::http::send(self.options()?, parts, body.into()).await
     }
 }
 
@@ -161,16 +130,4 @@ impl Client {
 /// ```
 pub async fn send<B: Into<Body>>(request: Request<B>) -> Result<Response<Body>, Error> {
     Client::new().send(request).await
-}
-
-#[cfg(not(feature = "p2"))]
-fn response_from_wasi(resp: WasiResponse) -> Result<Response<Body>, Error> {
-    let status = http::StatusCode::from_u16(resp.get_status_code())?;
-    let headers = from_fields(&resp.get_headers())?;
-    let (res_tx, res_rx) = wit_future::new::<Result<(), ErrorCode>>(|| Ok(()));
-    let (data, trailers) = WasiResponse::consume_body(resp, res_rx);
-    let mut r = Response::new(Body::incoming(data, trailers, res_tx, &headers));
-    *r.status_mut() = status;
-    *r.headers_mut() = headers;
-    Ok(r)
 }

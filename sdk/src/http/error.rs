@@ -1,10 +1,7 @@
 //! The HTTP error type.
 
-#[cfg(not(feature = "p2"))]
-use crate::bindings::wasi::http::types::{ErrorCode, HeaderError};
+use crate::sys::http::{ErrorCode, HeaderError};
 use std::fmt;
-#[cfg(feature = "p2")]
-use wasip2::http::types::{ErrorCode, HeaderError};
 
 /// tower's and axum's boxed error; a wasio [`Error`] boxed into one comes
 /// back out whole (its status kept).
@@ -201,10 +198,4 @@ impl From<crate::time::Elapsed> for Error {
     fn from(e: crate::time::Elapsed) -> Error {
         Error::with_status(http::StatusCode::GATEWAY_TIMEOUT, e)
     }
-}
-
-/// The WASI error code for a failed body transfer, from an `io::Error`.
-#[cfg(not(feature = "p2"))]
-pub(crate) fn io_to_code(e: &std::io::Error) -> ErrorCode {
-    ErrorCode::InternalError(Some(e.to_string()))
 }

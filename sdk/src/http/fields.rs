@@ -2,11 +2,8 @@
 
 use super::body::Body;
 use super::error::Error;
-#[cfg(not(feature = "p2"))]
-use crate::bindings::wasi::http::types::Fields;
+use crate::sys::http::Fields;
 use http::{HeaderMap, HeaderName, HeaderValue};
-#[cfg(feature = "p2")]
-use wasip2::http::types::Fields;
 
 /// Converts headers to WASI fields; a header the host refuses (forbidden or
 /// invalid) is an `Err`.
@@ -77,11 +74,7 @@ thread_local! {
 /// Converts WASI fields to headers.
 pub(crate) fn from_fields(fields: &Fields) -> Result<HeaderMap, Error> {
     let mut map = HeaderMap::new();
-    #[cfg(not(feature = "p2"))]
-    let entries = fields.copy_all();
-    #[cfg(feature = "p2")]
-    let entries = fields.entries();
-    for (name, value) in entries {
+    for (name, value) in crate::sys::http::entries(fields) {
         let name = HeaderName::from_bytes(name.as_bytes())?;
         let value = HeaderValue::from_bytes(&value)?;
         map.append(name, value);

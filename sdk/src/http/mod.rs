@@ -15,20 +15,13 @@
 //! handler may return a response and keep streaming its body from a spawned
 //! task (see [`Body::channel`]); one instance serves many requests at once.
 
-mod body;
-mod client;
-mod error;
-mod fields;
+pub(crate) mod body;
+pub(crate) mod client;
+pub(crate) mod error;
+pub(crate) mod fields;
 pub(crate) mod server;
 #[cfg(feature = "tower")]
 pub(crate) mod service;
-// The WASI 0.2 client and handler (feature `p2`).
-#[cfg(feature = "p2")]
-#[path = "client_p2.rs"]
-mod client_p2;
-#[cfg(feature = "p2")]
-#[path = "server_p2.rs"]
-pub(crate) mod server_p2;
 
 pub use body::{Body, BodyReader, BodySender, BodyStream};
 pub use client::{Client, send};

@@ -1,19 +1,13 @@
-//! The server side: `wasi:http/handler` exports on `http` types.
+//! The server side: `wasi:http/handler` exports on `http` types. What a
+//! handler returns ([`IntoResponse`]) and the request and response heads
+//! are written once here; the export itself is the backend's
+//! (`sys::http::serve`).
 
 use super::body::Body;
 use super::error::Error;
 use super::fields::{from_fields, head_fields};
-#[cfg(not(feature = "p2"))]
-use crate::bindings::wasi::http::types::{ErrorCode, Request as WasiRequest, Response as WasiResponse};
-#[cfg(not(feature = "p2"))]
-use crate::bindings::wasi::http::types::{Fields, Method, Scheme};
-#[cfg(not(feature = "p2"))]
-use http::Request;
+use crate::sys::http::{Fields, Method, Scheme};
 use http::{Response, StatusCode};
-#[cfg(not(feature = "p2"))]
-use std::future::Future;
-#[cfg(feature = "p2")]
-use wasip2::http::types::{Fields, Method, Scheme};
 
 /// What a handler may return: a `Response`, a body-like value (200), a
 /// status, `(StatusCode, body)`, an [`Error`] (500 with its message, or its
@@ -147,7 +141,7 @@ impl<T: IntoResponse, E: IntoResponse> IntoResponse for Result<T, E> {
     }
 }
 
-pub(super) fn method_from_wasi(m: Method) -> Result<http::Method, Error> {
+pub(crate) fn method_from_wasi(m: Method) -> Result<http::Method, Error> {
     Ok(match m {
         Method::Get => http::Method::GET,
         Method::Head => http::Method::HEAD,
@@ -179,7 +173,7 @@ pub(crate) fn method_to_wasi(m: &http::Method) -> Method {
 
 /// An incoming request's method, URI and headers from its WASI parts (the
 /// same on WASI 0.3 and 0.2).
-pub(super) fn request_head(
+pub(crate) fn request_head(
     scheme: Option<Scheme>,
     authority: Option<String>,
     path_with_query: Option<String>,
@@ -223,50 +217,40 @@ pub(super) fn request_head(
     Ok(parts)
 }
 
-/// Converts an incoming WASI request to `http::Request<Body>` (its body is
-/// consumed from the host when first read).
-#[cfg(not(feature = "p2"))]
-fn request_from_wasi(req: WasiRequest) -> Result<Request<Body>, Error> {
-    let parts = request_head(
-        req.get_scheme(),
-        req.get_authority(),
-        req.get_path_with_query(),
-        req.get_method(),
-        &req.get_headers(),
-    )?;
-    let body = Body::request(req, &parts.headers);
-    Ok(Request::from_parts(parts, body))
+/// Runs `handler` on the converted request, or answers 400 if the request
+/// could not be converted (both backends' exports).
+pub(crate) async fn respond<F, Fut, R>(request: Result<http::Request<Body>, Error>, handler: F) -> Response<Body>
+where
+    F: FnOnce(http::Request<Body>) -> Fut,
+    Fut: std::future::Future<Output = R>,
+    R: IntoResponse,
+{
+    match request {
+        Ok(req) => handler(req).await.into_response(),
+        Err(e) => (StatusCode::BAD_REQUEST, format!("bad request: {e}\n")).into_response(),
+    }
 }
 
-/// Converts `http::Response<Body>` to a WASI response, starting its body.
-#[cfg(not(feature = "p2"))]
-fn response_to_wasi(resp: Response<Body>) -> Result<WasiResponse, Error> {
-    let (parts, body) = resp.into_parts();
-    let fields = response_fields(&parts, &body)?;
-    let (contents, trailers, feed) = body.into_wasi();
-    let (response, done) = WasiResponse::new(fields, contents, trailers);
-    // One task feeds the body, then keeps "response transmitted" open until
-    // the host is done.
-    crate::spawn(async move {
-        if let Some(feed) = feed {
-            feed.await;
-        }
-        let _ = done.await;
-    });
-    // 200 is the WASI default: no call needed.
-    if parts.status != StatusCode::OK {
-        response
-            .set_status_code(parts.status.as_u16())
-            .map_err(|()| Error::msg(format!("invalid status {}", parts.status.as_u16())))?;
+/// The 500 answered when a response cannot go to the host as it is (e.g.
+/// a header the host refuses), instead of trapping.
+pub(crate) fn unsendable(e: Error) -> Response<Body> {
+    (StatusCode::INTERNAL_SERVER_ERROR, format!("{e}\n")).into_response()
+}
+
+/// Sets a response's status through `set`; 200 is the WASI default, so it
+/// costs no call.
+pub(crate) fn set_status(status: StatusCode, set: impl FnOnce(u16) -> Result<(), ()>) -> Result<(), Error> {
+    if status == StatusCode::OK {
+        return Ok(());
     }
-    Ok(response)
+    set(status.as_u16()).map_err(|()| Error::msg(format!("invalid status {}", status.as_u16())))
 }
 
 /// A response's header fields (the same on WASI 0.3 and 0.2). A body held
 /// in memory has a known length: say so, and the host sends
 /// `content-length` instead of chunked encoding. One host call for all of
 /// them.
-pub(super) fn response_fields(parts: &http::response::Parts, body: &Body) -> Result<Fields, Error> {
+pub(crate) fn response_fields(parts: &http::response::Parts, body: &Body) -> Result<Fields, Error> {
     let bodyless = parts.status.is_informational()
         || parts.status == StatusCode::NO_CONTENT
         || parts.status == StatusCode::NOT_MODIFIED;
@@ -281,7 +265,7 @@ pub(super) fn response_fields(parts: &http::response::Parts, body: &Body) -> Res
 }
 
 /// `n` in decimal, written into the end of `buf`.
-fn format_u64(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
+pub(crate) fn format_u64(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
     let mut i = buf.len();
     loop {
         i -= 1;
@@ -290,28 +274,6 @@ fn format_u64(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
         if n == 0 {
             return &buf[i..];
         }
-    }
-}
-
-/// Runs `handler` for one `wasi:http/handler.handle` call. Used by
-/// `#[wasio::http::handler]`.
-#[cfg(not(feature = "p2"))]
-#[doc(hidden)]
-pub async fn serve<F, Fut, R>(request: WasiRequest, handler: F) -> Result<WasiResponse, ErrorCode>
-where
-    F: FnOnce(Request<Body>) -> Fut,
-    Fut: Future<Output = R>,
-    R: IntoResponse,
-{
-    let response = match request_from_wasi(request) {
-        Ok(req) => handler(req).await.into_response(),
-        Err(e) => (StatusCode::BAD_REQUEST, format!("bad request: {e}\n")).into_response(),
-    };
-    match response_to_wasi(response) {
-        Ok(r) => Ok(r),
-        // E.g. a header the host refuses: answer 500 instead of trapping.
-        Err(e) => response_to_wasi((StatusCode::INTERNAL_SERVER_ERROR, format!("{e}\n")).into_response())
-            .map_err(|e| ErrorCode::InternalError(Some(e.to_string()))),
     }
 }
 

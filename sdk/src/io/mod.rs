@@ -23,24 +23,12 @@
 //! }
 //! ```
 
-#[cfg(not(feature = "p2"))]
-pub(crate) mod stream;
-#[cfg(feature = "p2")]
-pub(crate) mod stream_p2;
 #[cfg(feature = "tokio-io")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio-io")))]
 pub mod tokio_io;
 
-// Standard I/O over WASI 0.3 streams, or (feature `p2`) over WASI 0.2's
-// `input-stream`/`output-stream` and pollables: the same public API.
-#[cfg(not(feature = "p2"))]
-pub(crate) mod stdio;
-#[cfg(feature = "p2")]
-#[path = "stdio_p2.rs"]
 pub(crate) mod stdio;
 
-#[cfg(not(feature = "p2"))]
-use crate::bindings::wasi::cli as wasi_cli;
 pub use futures_io::{AsyncBufRead as _, AsyncRead as _, AsyncWrite as _};
 use std::cell::RefCell;
 use std::pin::Pin;
@@ -48,8 +36,6 @@ use std::rc::Rc;
 use std::task::{Context, Poll, ready};
 pub use stdio::StdWriter;
 pub(crate) use stdio::flush_stdio;
-#[cfg(feature = "p2")]
-use wasip2::cli as wasi_cli;
 
 /// A handle to the instance's standard input; see [`stdin`].
 ///
@@ -64,7 +50,7 @@ use wasip2::cli as wasi_cli;
 /// # Ok(()) }
 /// ```
 pub struct Stdin {
-    inner: Rc<RefCell<stdio::Input>>,
+    inner: Rc<RefCell<crate::sys::stdio::Input>>,
     buf: Vec<u8>,
     pos: usize,
 }
@@ -120,7 +106,7 @@ impl futures_io::AsyncBufRead for Stdin {
 
 /// Which standard output stream a [`StdWriter`] writes to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Which {
+pub(crate) enum Which {
     Out,
     Err,
 }
@@ -163,7 +149,7 @@ pub fn stderr() -> Stderr {
 /// if wasio::io::stdin_is_terminal() { println!("interactive"); }
 /// ```
 pub fn stdin_is_terminal() -> bool {
-    wasi_cli::terminal_stdin::get_terminal_stdin().is_some()
+    crate::sys::terminal::stdin()
 }
 
 /// Whether this instance's stdout is a terminal.
@@ -172,7 +158,7 @@ pub fn stdin_is_terminal() -> bool {
 /// let color = wasio::io::stdout_is_terminal();
 /// ```
 pub fn stdout_is_terminal() -> bool {
-    wasi_cli::terminal_stdout::get_terminal_stdout().is_some()
+    crate::sys::terminal::stdout()
 }
 
 /// Whether this instance's stderr is a terminal.
@@ -181,7 +167,7 @@ pub fn stdout_is_terminal() -> bool {
 /// let color = wasio::io::stderr_is_terminal();
 /// ```
 pub fn stderr_is_terminal() -> bool {
-    wasi_cli::terminal_stderr::get_terminal_stderr().is_some()
+    crate::sys::terminal::stderr()
 }
 
 crate::rt::unthreaded::unthreaded_send_sync!([] Stdin);

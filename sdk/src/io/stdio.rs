@@ -1,58 +1,27 @@
-//! Standard I/O over WASI 0.3 `wasi:cli` streams.
+//! The instance's standard streams, written once over the backend's
+//! `sys::stdio` (`Input`/`Output` and how to open them).
 
 use super::Which;
-use super::stream::{ByteReader, ByteWriter, DoneFut};
-use crate::bindings::wasi::cli;
+use crate::sys::stdio::{self as sys, Input, Output};
 use futures_io::AsyncWrite;
 use std::cell::{Cell, RefCell};
 use std::io;
 use std::pin::Pin;
 use std::rc::Rc;
-use std::task::{Context, Poll, ready};
+use std::task::{Context, Poll};
 
-fn cli_error(e: cli::types::ErrorCode) -> io::Error {
-    use cli::types::ErrorCode as E;
-    let kind = match e {
-        E::Io => io::ErrorKind::Other,
-        E::IllegalByteSequence => io::ErrorKind::InvalidData,
-        E::Pipe => io::ErrorKind::BrokenPipe,
-    };
-    io::Error::new(kind, format!("wasi:cli error: {e:?}"))
-}
-
-fn done_future(fut: wit_bindgen::FutureReader<Result<(), cli::types::ErrorCode>>) -> DoneFut {
-    Box::pin(async move { fut.await.map_err(cli_error) })
-}
-
-/// The reader every [`Stdin`](super::Stdin) handle shares.
-pub(super) type Input = ByteReader;
+pub(super) use sys::refill;
 
 thread_local! {
-    static STDIN: RefCell<Option<Rc<RefCell<ByteReader>>>> = const { RefCell::new(None) };
-    static STDOUT: RefCell<Option<Rc<RefCell<ByteWriter>>>> = const { RefCell::new(None) };
-    static STDERR: RefCell<Option<Rc<RefCell<ByteWriter>>>> = const { RefCell::new(None) };
+    static STDIN: RefCell<Option<Rc<RefCell<Input>>>> = const { RefCell::new(None) };
+    static STDOUT: RefCell<Option<Rc<RefCell<Output>>>> = const { RefCell::new(None) };
+    static STDERR: RefCell<Option<Rc<RefCell<Output>>>> = const { RefCell::new(None) };
     static NEXT_HANDLE: Cell<u64> = const { Cell::new(1) };
 }
 
-/// The instance's stdin stream (`wasi:cli/stdin`), opened on first use.
+/// The instance's stdin stream, opened on first use.
 pub(super) fn shared_stdin() -> Rc<RefCell<Input>> {
-    STDIN.with(|s| {
-        s.borrow_mut()
-            .get_or_insert_with(|| {
-                let (reader, done) = cli::stdin::read_via_stream();
-                Rc::new(RefCell::new(ByteReader::new(reader, Some(done_future(done)))))
-            })
-            .clone()
-    })
-}
-
-/// Refills a handle's `buf` from the shared reader: takes the reader's
-/// filled buffer, leaving `buf` (consumed) for its next read — no copy.
-/// Returns where the unread bytes start (an empty `buf` at the end).
-pub(super) fn refill(input: &RefCell<Input>, cx: &mut Context<'_>, buf: &mut Vec<u8>) -> Poll<io::Result<usize>> {
-    let mut inner = input.borrow_mut();
-    ready!(inner.poll_fill_buf(cx))?;
-    Poll::Ready(Ok(inner.swap_buffer(buf)))
+    STDIN.with(|s| s.borrow_mut().get_or_insert_with(|| Rc::new(RefCell::new(sys::open_stdin()))).clone())
 }
 
 fn next_handle() -> u64 {
@@ -77,26 +46,20 @@ fn next_handle() -> u64 {
 pub struct StdWriter {
     which: Which,
     id: u64,
-    inner: Rc<RefCell<ByteWriter>>,
+    inner: Rc<RefCell<Output>>,
 }
 
 pub(super) fn std_writer(which: Which) -> StdWriter {
-    let make = || {
-        Rc::new(RefCell::new(ByteWriter::new(|reader| match which {
-            Which::Out => done_future(cli::stdout::write_via_stream(reader)),
-            Which::Err => done_future(cli::stderr::write_via_stream(reader)),
-        })))
-    };
     let slot = match which {
         Which::Out => &STDOUT,
         Which::Err => &STDERR,
     };
     let inner = slot.with(|s| {
         let mut s = s.borrow_mut();
-        if s.as_ref().is_none_or(|w| w.borrow().is_closed()) {
-            *s = Some(make());
+        match s.as_ref() {
+            Some(w) if !w.borrow().is_closed() => w.clone(),
+            _ => s.insert(Rc::new(RefCell::new(sys::open_output(which)))).clone(),
         }
-        s.as_ref().unwrap().clone()
     });
     StdWriter { which, id: next_handle(), inner }
 }

@@ -20,12 +20,50 @@
 //!   together), `connect(SocketAddr)`, `bind(SocketAddr, backlog)` and
 //!   `Listener` (`socket`, `poll_accept`);
 //! - `udp`: `bind(SocketAddr)` and `Socket` (`connect`, `disconnect`,
-//!   `send(buf, to, what)`, `recv_from`, addresses and options).
+//!   `send(buf, to, what)`, `recv_from`, addresses and options);
+//! - `stream`: the byte-stream plumbing the areas above share (WASI 0.3
+//!   `ByteReader`/`ByteWriter` over `stream<u8>`; WASI 0.2
+//!   `InputReader`/`OutputWriter`/`BufInput` over `wasi:io/streams`);
+//! - `stdio`: `Input` (stdin, shared by every `Stdin` handle),
+//!   `open_stdin()`, `refill(input, cx, buf)`, `Output` (stdout or stderr,
+//!   with `is_closed`, `poll_write`/`poll_flush`/`poll_close`/`release`
+//!   taking the calling handle's id) and `open_output(Which)`;
+//! - `terminal`: `stdin()`, `stdout()`, `stderr()` (is it a terminal);
+//! - `http`: the `wasi:http` types `http` names (`ErrorCode`, `Fields`,
+//!   `HeaderError`, `Method`, `Scheme`, `RequestOptions`,
+//!   `IncomingRequest`), `entries(&Fields)`, the incoming body `Incoming`
+//!   (`from_request`, `poll_frame`), the way a `Body` goes to the host
+//!   (`Body::into_wasi` on 0.3, `Body::send_wasi` on 0.2), `send(options,
+//!   parts, body)` for the client, and `serve`, the handler export's
+//!   plumbing (its signature follows the backend's export).
 //!
-//! Areas not yet behind this seam pick their backend file themselves
-//! (`#[path = "…_p2.rs"]`, or an `_p2` sibling):
-//! `io/{stdio,stream}`, `http/{body,client,server}`, `rt/executor/p2.rs`
-//! and the export macros in `lib.rs`.
+//! Not yet behind this seam: the Component Model half of the executor
+//! (`rt/executor/p3.rs` beside `rt/executor/p2.rs`, picked in `rt/`), the
+//! timer wait in `rt/timer.rs`, and the paired export macros in `lib.rs`.
+
+/// `mod terminal` over a backend's `wasi:cli` bindings (the same
+/// `terminal-*` interfaces in 0.2 and 0.3): `sys_terminal!(path, "0.3")`.
+macro_rules! sys_terminal {
+    ($cli:path, $ver:literal) => {
+        #[doc = concat!("`wasi:cli/terminal-*` ", $ver, ": whether each standard stream is a terminal.")]
+        pub(crate) mod terminal {
+            use $cli as cli;
+
+            pub(crate) fn stdin() -> bool {
+                cli::terminal_stdin::get_terminal_stdin().is_some()
+            }
+
+            pub(crate) fn stdout() -> bool {
+                cli::terminal_stdout::get_terminal_stdout().is_some()
+            }
+
+            pub(crate) fn stderr() -> bool {
+                cli::terminal_stderr::get_terminal_stderr().is_some()
+            }
+        }
+    };
+}
+pub(crate) use sys_terminal;
 
 /// A socket's addresses, TTL and buffer sizes as `io::Result`s, for the
 /// TCP and UDP sockets of both backends (whose WASI resources name the

@@ -11,7 +11,7 @@
 //! mode uses a stream, for its atomic appends.
 
 use crate::fs::error::fs_err;
-use crate::io::stream_p2::OutputWriter;
+use crate::sys::stream::OutputWriter;
 use std::io;
 use std::sync::Arc;
 use std::task::{Context, Poll};

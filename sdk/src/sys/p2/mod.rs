@@ -2,6 +2,12 @@
 
 /// `wasi:filesystem` 0.2: the bindings and stream plumbing `fs` uses.
 pub(crate) mod fs;
+/// `wasi:http`: bodies, the client, the handler export.
+pub(crate) mod http;
+/// Standard input, output and error.
+pub(crate) mod stdio;
+/// Byte streams: the plumbing behind stdio, files, sockets and bodies.
+pub(crate) mod stream;
 pub(crate) mod tcp;
 pub(crate) mod udp;
 
@@ -29,6 +35,8 @@ pub(crate) mod random {
     pub(crate) use wasip2::random::insecure_seed::insecure_seed;
     pub(crate) use wasip2::random::random::{get_random_bytes as secure_bytes, get_random_u64 as secure_u64};
 }
+
+crate::sys::sys_terminal!(wasip2::cli, "0.2");
 
 /// `wasi:cli/environment` 0.2.
 pub(crate) mod environment {

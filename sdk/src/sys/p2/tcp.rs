@@ -2,10 +2,10 @@
 //! over. A connection's bytes go through the socket's `input-stream` and
 //! `output-stream`, waited on through the executor's poll loop.
 
-use crate::io::stream_p2::{BufInput, OutputWriter};
 use crate::net::addr::{family, from_wasi, network, to_wasi, until_ready};
 use crate::net::error::net_err;
 use crate::rt::{Registration, register_pollable};
+use crate::sys::stream::{BufInput, OutputWriter};
 use std::cell::RefCell;
 use std::io;
 use std::net::SocketAddr;

@@ -9,7 +9,7 @@ pub(crate) use crate::bindings::wasi::filesystem::types::{
     NewTimestamp, OpenFlags, PathFlags,
 };
 use crate::fs::error::fs_err;
-use crate::io::stream::{ByteReader, ByteWriter, DoneFut};
+use crate::sys::stream::{ByteReader, ByteWriter, DoneFut};
 use futures_core::Stream;
 use futures_util::future::LocalBoxFuture;
 use std::io;

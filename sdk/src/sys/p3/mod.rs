@@ -4,6 +4,12 @@ use crate::bindings::wasi;
 
 /// `wasi:filesystem` 0.3: the bindings and stream plumbing `fs` uses.
 pub(crate) mod fs;
+/// `wasi:http`: bodies, the client, the handler export.
+pub(crate) mod http;
+/// Standard input, output and error.
+pub(crate) mod stdio;
+/// Byte streams: the plumbing behind stdio, files, sockets and bodies.
+pub(crate) mod stream;
 pub(crate) mod tcp;
 pub(crate) mod udp;
 
@@ -30,6 +36,8 @@ pub(crate) mod random {
     pub(crate) use super::wasi::random::insecure_seed::get_insecure_seed as insecure_seed;
     pub(crate) use super::wasi::random::random::{get_random_bytes as secure_bytes, get_random_u64 as secure_u64};
 }
+
+crate::sys::sys_terminal!(super::wasi::cli, "0.3");
 
 /// `wasi:cli/environment` 0.3.
 pub(crate) mod environment {

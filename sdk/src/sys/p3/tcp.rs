@@ -4,9 +4,9 @@
 //! `stream<tcp-socket>`.
 
 use crate::bindings::wasi::sockets::types::{ErrorCode, TcpSocket};
-use crate::io::stream::{ByteReader, ByteWriter, DoneFut};
 use crate::net::addr::{family, from_wasi, to_wasi};
 use crate::net::error::net_err;
+use crate::sys::stream::{ByteReader, ByteWriter, DoneFut};
 use crate::wit::StreamReader;
 use futures_core::Stream;
 use std::cell::RefCell;

@@ -1,16 +1,35 @@
-//! [`Body`]'s WASI 0.2 side (feature `p2`): a handler's request body read
-//! from an `incoming-body` (data stream, then the trailers future), and a
-//! body sent into an `outgoing-body`.
+//! `wasi:http` 0.2: an incoming body (`incoming-body`: its input stream,
+//! then its trailers), sending a body into an `outgoing-body`, the client
+//! (`wasi:http/outgoing-handler`) and the handler export
+//! (`wasi:http/incoming-handler`). WASI 0.2 exports are synchronous, so
+//! the export call blocks on the handler, on sending the response body, and
+//! on every task the handler spawned (as on WASI 0.3, where such tasks keep
+//! the export alive), and only then returns.
 
-use super::{Body, Error, TrailersResult};
-use crate::io::stream_p2::{InputReader, OutputWriter};
+use crate::http::body::{Inner, TrailersResult, content_length};
+use crate::http::fields::{from_fields, head_fields, to_fields};
+use crate::http::server::{IntoResponse, request_head, respond, response_fields, set_status, unsendable};
+use crate::http::{Body, Error};
 use crate::rt::{Registration, ready, register_pollable, wait_until};
+use crate::sys::stream::{InputReader, OutputWriter};
 use bytes::Bytes;
+use http::{Request, Response};
 use http_body::Frame;
+use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
-use wasip2::http::types::{Fields, FutureTrailers, IncomingBody, IncomingRequest, IncomingResponse, OutgoingBody};
+use wasip2::http::outgoing_handler;
+use wasip2::http::types::{
+    FutureTrailers, IncomingBody, IncomingResponse, OutgoingBody, OutgoingRequest, OutgoingResponse, ResponseOutparam,
+};
 use wasip2::io::streams::StreamError;
+
+pub(crate) use wasip2::http::types::{ErrorCode, Fields, HeaderError, IncomingRequest, Method, RequestOptions, Scheme};
+
+/// The header list of `fields`.
+pub(crate) fn entries(fields: &Fields) -> Vec<(String, Vec<u8>)> {
+    fields.entries()
+}
 
 /// What an incoming body belongs to (kept alive until the body is done).
 enum Owner {
@@ -81,7 +100,7 @@ impl Incoming {
             }
         }
         drop((room, data));
-        if super::length_mismatch(self.expected, self.received).is_some() {
+        if crate::http::body::length_mismatch(self.expected, self.received).is_some() {
             return Err(());
         }
         // The data stream goes before the body may finish.
@@ -108,7 +127,7 @@ impl Incoming {
                     return Poll::Ready(Some(Ok(Frame::data(Bytes::from(chunk)))));
                 }
                 Poll::Ready(Ok(None)) => {
-                    if let Some(e) = super::length_mismatch(self.expected, self.received) {
+                    if let Some(e) = crate::http::body::length_mismatch(self.expected, self.received) {
                         self.body = None;
                         return Poll::Ready(Some(Err(e)));
                     }
@@ -131,7 +150,7 @@ impl Incoming {
         self.trailers = None;
         match result {
             Ok(None) => Poll::Ready(None),
-            Ok(Some(fields)) => Poll::Ready(Some(super::from_fields(&fields).map(Frame::trailers))),
+            Ok(Some(fields)) => Poll::Ready(Some(from_fields(&fields).map(Frame::trailers))),
             Err(code) => Poll::Ready(Some(Err(Error::from_code(code, "body")))),
         }
     }
@@ -141,23 +160,20 @@ impl Body {
     /// This body's incoming side, if it is an incoming body nobody has read
     /// from yet (a request body is consumed from the host here).
     fn untouched_incoming(&mut self) -> Option<&mut Incoming> {
-        if let super::Inner::Unread(request, expected) = &mut self.inner
+        if let Inner::Unread(request, expected) = &mut self.inner
             && let Some(request) = request.take()
         {
-            self.inner = super::Inner::Incoming(Incoming::from_request(request, *expected));
+            self.inner = Inner::Incoming(Incoming::from_request(request, *expected));
         }
         match &mut self.inner {
-            super::Inner::Incoming(incoming) if incoming.untouched() => Some(incoming),
+            Inner::Incoming(incoming) if incoming.untouched() => Some(incoming),
             _ => None,
         }
     }
 
     /// The body of a client response, read as it arrives.
     pub(crate) fn response(response: IncomingResponse, headers: &http::HeaderMap) -> Body {
-        Body {
-            inner: super::Inner::Incoming(Incoming::from_response(response, super::content_length(headers))),
-            content_type: None,
-        }
+        Body { inner: Inner::Incoming(Incoming::from_response(response, content_length(headers))), content_type: None }
     }
 
     /// Sends this body into `outgoing`: its data through the body's stream,
@@ -209,7 +225,93 @@ impl Body {
         // The stream goes before the body is finished.
         writer.close();
         if ok && let Some(outgoing) = sending.outgoing.take() {
-            let _ = crate::http::server_p2::finish(outgoing, trailers);
+            let _ = finish(outgoing, trailers);
         }
     }
+}
+
+/// Sends `body` with `parts` through `wasi:http/outgoing-handler`; the
+/// request body is sent by a task while the response arrives.
+pub(crate) async fn send(
+    options: Option<RequestOptions>,
+    parts: http::request::Parts,
+    body: Body,
+) -> Result<Response<Body>, Error> {
+    let req = OutgoingRequest::new(head_fields(&parts.headers, &body, None)?);
+    crate::http::client::set_request_head!(req, parts);
+    let outgoing = req.body().map_err(|()| Error::msg("invalid request body"))?;
+    let future = outgoing_handler::handle(req, options).map_err(|e| Error::from_code(e, "send"))?;
+    crate::spawn(body.send_wasi(outgoing));
+    // The wait borrows `future`, so it (with its pollable, a child of
+    // `future`) is always dropped first, also half-way.
+    let resp = match wait_until(|| future.subscribe(), || future.get()).await {
+        Err(()) => Err(Error::msg("the response was taken twice")),
+        Ok(Err(code)) => Err(Error::from_code(code, "send")),
+        Ok(Ok(resp)) => Ok(resp),
+    }?;
+    response_from_wasi(resp)
+}
+
+fn response_from_wasi(resp: IncomingResponse) -> Result<Response<Body>, Error> {
+    let status = http::StatusCode::from_u16(resp.status())?;
+    let headers = from_fields(&resp.headers())?;
+    let mut r = Response::new(Body::response(resp, &headers));
+    *r.status_mut() = status;
+    *r.headers_mut() = headers;
+    Ok(r)
+}
+
+/// Converts an incoming WASI 0.2 request to `http::Request<Body>`.
+fn request_from_wasi(req: IncomingRequest) -> Result<Request<Body>, Error> {
+    let parts = request_head(req.scheme(), req.authority(), req.path_with_query(), req.method(), &req.headers())?;
+    let body = Body::request(req, &parts.headers);
+    Ok(Request::from_parts(parts, body))
+}
+
+/// The head of `resp` as a WASI 0.2 response, with `content-length` for a
+/// body held in memory.
+fn response_head(parts: &http::response::Parts, body: &Body) -> Result<OutgoingResponse, Error> {
+    let response = OutgoingResponse::new(response_fields(parts, body)?);
+    set_status(parts.status, |code| response.set_status_code(code))?;
+    Ok(response)
+}
+
+/// Runs `handler` for one `wasi:http/incoming-handler.handle` call. Used
+/// by `#[wasio::http::handler]` under `p2`.
+#[doc(hidden)]
+pub fn serve<F, Fut, R>(request: IncomingRequest, out: ResponseOutparam, handler: F)
+where
+    F: FnOnce(Request<Body>) -> Fut,
+    Fut: Future<Output = R>,
+    R: IntoResponse,
+{
+    crate::rt::block_on_all(async move {
+        let response = respond(request_from_wasi(request), handler).await;
+        let (parts, body) = response.into_parts();
+        let (head, body) = match response_head(&parts, &body) {
+            Ok(head) => (head, body),
+            Err(e) => {
+                let (parts, body) = unsendable(e).into_parts();
+                match response_head(&parts, &body) {
+                    Ok(head) => (head, body),
+                    Err(e) => {
+                        ResponseOutparam::set(out, Err(ErrorCode::InternalError(Some(e.to_string()))));
+                        return;
+                    }
+                }
+            }
+        };
+        let Ok(outgoing) = head.body() else {
+            ResponseOutparam::set(out, Err(ErrorCode::InternalError(Some("response body taken twice".into()))));
+            return;
+        };
+        ResponseOutparam::set(out, Ok(head));
+        body.send_wasi(outgoing).await;
+    });
+}
+
+/// Finishes `body` after its stream is done, with `trailers`.
+pub(crate) fn finish(body: OutgoingBody, trailers: Option<http::HeaderMap>) -> Result<(), Error> {
+    let trailers = trailers.map(|t| to_fields(&t)).transpose()?;
+    OutgoingBody::finish(body, trailers).map_err(|e| Error::from_code(e, "finishing the body"))
 }
