@@ -1,58 +1,6 @@
 //! Addresses: std's `SocketAddr` ↔ WASI, name lookup, `ToSocketAddrs`.
 
-use super::error::lookup_err;
-#[cfg(not(feature = "p2"))]
-use crate::bindings::wasi::sockets::ip_name_lookup;
-#[cfg(not(feature = "p2"))]
-use crate::bindings::wasi::sockets::types::{
-    IpAddress, IpAddressFamily, IpSocketAddress, Ipv4SocketAddress, Ipv6SocketAddress,
-};
-#[cfg(feature = "p2")]
-use wasip2::sockets::network::{
-    IpAddress, IpAddressFamily, IpSocketAddress, Ipv4SocketAddress, Ipv6SocketAddress, Network,
-};
-
-/// The network handle WASI 0.2 socket calls take.
-#[cfg(feature = "p2")]
-pub(crate) fn network() -> Network {
-    wasip2::sockets::instance_network::instance_network()
-}
-
-/// Runs `op` until it stops answering `would-block`, waiting on the
-/// pollable from `subscribe` in between: the `finish-*` half of WASI 0.2's
-/// two-phase socket calls, and name lookup results.
-#[cfg(feature = "p2")]
-pub(crate) async fn until_ready<T>(
-    subscribe: impl Fn() -> wasip2::io::poll::Pollable,
-    mut op: impl FnMut() -> Result<T, wasip2::sockets::network::ErrorCode>,
-) -> Result<T, wasip2::sockets::network::ErrorCode> {
-    use wasip2::sockets::network::ErrorCode;
-    crate::rt::wait_until(subscribe, || match op() {
-        Err(ErrorCode::WouldBlock) => None,
-        r => Some(r),
-    })
-    .await
-}
-
-/// Asks the host for `host`'s addresses (WASI 0.2: a stream of results,
-/// waited on through the poll loop).
-#[cfg(feature = "p2")]
-async fn lookup(host: &str) -> io::Result<Vec<IpAddress>> {
-    let stream =
-        wasip2::sockets::ip_name_lookup::resolve_addresses(&network(), host).map_err(|e| lookup_err(e, host))?;
-    let mut ips = Vec::new();
-    while let Some(ip) =
-        until_ready(|| stream.subscribe(), || stream.resolve_next_address()).await.map_err(|e| lookup_err(e, host))?
-    {
-        ips.push(ip);
-    }
-    Ok(ips)
-}
-
-#[cfg(not(feature = "p2"))]
-async fn lookup(host: &str) -> io::Result<Vec<IpAddress>> {
-    ip_name_lookup::resolve_addresses(host.to_string()).await.map_err(|e| lookup_err(e, host))
-}
+use crate::sys::sockets::{IpAddress, IpAddressFamily, IpSocketAddress, Ipv4SocketAddress, Ipv6SocketAddress, lookup};
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 

@@ -21,6 +21,9 @@
 //!   `Listener` (`socket`, `poll_accept`);
 //! - `udp`: `bind(SocketAddr)` and `Socket` (`connect`, `disconnect`,
 //!   `send(buf, to, what)`, `recv_from`, addresses and options);
+//! - `sockets`: the address types (`IpAddress`, `IpSocketAddress`, …),
+//!   `lookup(host)`, `net_err(code, op)` and `lookup_err(code, host)`; on
+//!   WASI 0.2 also `network()` and `until_ready` (the two-phase calls);
 //! - `stream`: the byte-stream plumbing the areas above share (WASI 0.3
 //!   `ByteReader`/`ByteWriter` over `stream<u8>`; WASI 0.2
 //!   `InputReader`/`OutputWriter`/`BufInput` over `wasi:io/streams`);
@@ -39,7 +42,9 @@
 //!
 //! Not yet behind this seam: the Component Model half of the executor
 //! (`rt/executor/p3.rs` beside `rt/executor/p2.rs`, picked in `rt/`), the
-//! timer wait in `rt/timer.rs`, and the paired export macros in `lib.rs`.
+//! timer wait in `rt/timer.rs`, the paired export macros in `lib.rs`, the
+//! WASI 0.3-only `wit` module and its `tokio-io` impls, and the one
+//! `would-block` filesystem code only WASI 0.2 has (`fs/error.rs`).
 
 /// `mod terminal` over a backend's `wasi:cli` bindings (the same
 /// `terminal-*` interfaces in 0.2 and 0.3): `sys_terminal!(path, "0.3")`.

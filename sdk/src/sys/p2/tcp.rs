@@ -2,7 +2,8 @@
 //! over. A connection's bytes go through the socket's `input-stream` and
 //! `output-stream`, waited on through the executor's poll loop.
 
-use crate::net::addr::{family, from_wasi, network, to_wasi, until_ready};
+use super::sockets::{network, until_ready};
+use crate::net::addr::{family, from_wasi, to_wasi};
 use crate::net::error::net_err;
 use crate::rt::{Registration, register_pollable};
 use crate::sys::stream::{BufInput, OutputWriter};

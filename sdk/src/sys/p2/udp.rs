@@ -1,7 +1,8 @@
 //! UDP over `wasi:sockets/udp@0.2`: the socket `net::udp` is written over,
 //! with its datagram streams waited on through the executor's poll loop.
 
-use crate::net::addr::{family, from_wasi, network, to_wasi, until_ready};
+use super::sockets::{network, until_ready};
+use crate::net::addr::{family, from_wasi, to_wasi};
 use crate::net::error::net_err;
 use crate::rt::{Registration, register_pollable};
 use std::cell::RefCell;

@@ -6,6 +6,8 @@ use crate::bindings::wasi;
 pub(crate) mod fs;
 /// `wasi:http`: bodies, the client, the handler export.
 pub(crate) mod http;
+/// `wasi:sockets`: addresses, name lookup, error codes.
+pub(crate) mod sockets;
 /// Standard input, output and error.
 pub(crate) mod stdio;
 /// Byte streams: the plumbing behind stdio, files, sockets and bodies.
