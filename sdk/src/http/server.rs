@@ -217,18 +217,9 @@ pub(crate) fn request_head(
     Ok(parts)
 }
 
-/// Runs `handler` on the converted request, or answers 400 if the request
-/// could not be converted (both backends' exports).
-pub(crate) async fn respond<F, Fut, R>(request: Result<http::Request<Body>, Error>, handler: F) -> Response<Body>
-where
-    F: FnOnce(http::Request<Body>) -> Fut,
-    Fut: std::future::Future<Output = R>,
-    R: IntoResponse,
-{
-    match request {
-        Ok(req) => handler(req).await.into_response(),
-        Err(e) => (StatusCode::BAD_REQUEST, format!("bad request: {e}\n")).into_response(),
-    }
+/// The 400 answered when the host's request cannot be converted.
+pub(crate) fn bad_request(e: Error) -> Response<Body> {
+    (StatusCode::BAD_REQUEST, format!("bad request: {e}\n")).into_response()
 }
 
 /// The 500 answered when a response cannot go to the host as it is (e.g.

@@ -41,8 +41,9 @@
 //!   plumbing (its signature follows the backend's export).
 //!
 //! Not yet behind this seam: the Component Model half of the executor
-//! (`rt/executor/p3.rs` beside `rt/executor/p2.rs`, picked in `rt/`), the
-//! timer wait in `rt/timer.rs`, the paired export macros in `lib.rs`, the
+//! (`rt/executor/p3.rs` beside `rt/executor/p2.rs`) and the timer wait
+//! (`rt/timer/p3.rs` beside `rt/timer/p2.rs`), each picked in `rt/` with the
+//! hooks the shared task layer calls; the paired export macros in `lib.rs`; the
 //! WASI 0.3-only `wit` module and its `tokio-io` impls, and the one
 //! `would-block` filesystem code only WASI 0.2 has (`fs/error.rs`).
 
