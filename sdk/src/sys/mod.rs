@@ -24,6 +24,10 @@
 //! - `sockets`: the address types (`IpAddress`, `IpSocketAddress`, …),
 //!   `lookup(host)`, `net_err(code, op)` and `lookup_err(code, host)`; on
 //!   WASI 0.2 also `network()` and `until_ready` (the two-phase calls);
+//! - `exports`: the `#[macro_export]` glue wasio's attribute macros expand
+//!   to (`__main!`, `__test_harness!`, `__http_handler!`), and
+//!   `exports::private`, the items only that glue calls (re-exported by
+//!   `wasio::__private`);
 //! - `stream`: the byte-stream plumbing the areas above share (WASI 0.3
 //!   `ByteReader`/`ByteWriter` over `stream<u8>`; WASI 0.2
 //!   `InputReader`/`OutputWriter`/`BufInput` over `wasi:io/streams`);
@@ -43,7 +47,7 @@
 //! Not yet behind this seam: the Component Model half of the executor
 //! (`rt/executor/p3.rs` beside `rt/executor/p2.rs`) and the timer wait
 //! (`rt/timer/p3.rs` beside `rt/timer/p2.rs`), each picked in `rt/` with the
-//! hooks the shared task layer calls; the paired export macros in `lib.rs`; the
+//! hooks the shared task layer calls; the
 //! WASI 0.3-only `wit` module and its `tokio-io` impls, and the one
 //! `would-block` filesystem code only WASI 0.2 has (`fs/error.rs`).
 

@@ -1,6 +1,8 @@
 //! The WASI 0.2 backend's items (see `sys`).
 
 /// `wasi:filesystem` 0.2: the bindings and stream plumbing `fs` uses.
+/// The export glue of wasio's macros (`#[macro_export]`ed at the crate root).
+pub(crate) mod exports;
 pub(crate) mod fs;
 /// `wasi:http`: bodies, the client, the handler export.
 pub(crate) mod http;

@@ -3,6 +3,8 @@
 use crate::bindings::wasi;
 
 /// `wasi:filesystem` 0.3: the bindings and stream plumbing `fs` uses.
+/// The export glue of wasio's macros (`#[macro_export]`ed at the crate root).
+pub(crate) mod exports;
 pub(crate) mod fs;
 /// `wasi:http`: bodies, the client, the handler export.
 pub(crate) mod http;
