@@ -36,7 +36,7 @@ CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/p2" cargo build --locked --target 
     --bin hello --bin tasks --bin timers --bin fs-copy --bin http-hello --bin axum-app --bin http-echo --bin http-proxy \
     --bin tcp-echo --bin hyper-hello --bin gzip --bin ws-echo --bin pg-notes --bin pg-probe \
     --bin sleepers --bin interval_probe --bin rand_probe --bin stdio_probe --bin http_client_probe --bin net_probe \
-    --bin fs_probe --bin conformance
+    --bin fs_probe --bin conformance --bin task_local_probe
 
 echo "== guest-side tests (#[wasio::test] on the wasmtime CLI) and doc examples" >&2
 cargo test --locked --target wasm32-wasip2 -p wasio --features "$FEATURES"

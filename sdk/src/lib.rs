@@ -141,6 +141,32 @@ macro_rules! bindgen {
     };
 }
 
+/// Declares task-local keys ([`rt::LocalKey`]), like tokio's
+/// `task_local!`: a value set with [`LocalKey::scope`](rt::LocalKey::scope)
+/// is seen by the future and by every task spawned while it runs.
+///
+/// ```no_run
+/// wasio::task_local! {
+///     /// The ID of the request this task works for.
+///     pub static REQUEST_ID: u64;
+/// }
+///
+/// # async fn handle(id: u64) {
+/// REQUEST_ID.scope(id, async {
+///     wasio::spawn(async { println!("working for request {}", REQUEST_ID.get()) });
+/// }).await;
+/// # }
+/// ```
+#[macro_export]
+macro_rules! task_local {
+    () => {};
+    ($(#[$attr:meta])* $vis:vis static $name:ident: $t:ty; $($rest:tt)*) => {
+        $(#[$attr])*
+        $vis static $name: $crate::rt::LocalKey<$t> = $crate::rt::LocalKey::new();
+        $crate::task_local!($($rest)*);
+    };
+}
+
 /// The WIT name of a generated variant or enum case, from its Debug form:
 /// `ErrorCode::ConnectionRefused(..)` → `connection-refused`.
 pub(crate) fn wit_case_name(value: &dyn std::fmt::Debug) -> String {

@@ -76,3 +76,67 @@ async fn a_busy_yielding_task_lets_timers_fire() {
     }
     timer.await.unwrap();
 }
+
+wasio::task_local! {
+    static REQUEST_ID: u64;
+    static LABEL: String;
+}
+
+/// Spawns `depth` nested tasks, each yielding first, and returns what the
+/// innermost one reads.
+fn nested(depth: u32) -> futures_util::future::LocalBoxFuture<'static, Option<u64>> {
+    Box::pin(async move {
+        wasio::yield_now().await;
+        if depth == 0 {
+            return REQUEST_ID.try_with(|id| *id).ok();
+        }
+        wasio::spawn(nested(depth - 1)).await.unwrap()
+    })
+}
+
+#[wasio::test]
+async fn task_locals_follow_spawned_tasks_ten_levels_deep() {
+    assert_eq!(REQUEST_ID.scope(42, nested(10)).await, Some(42));
+    // Outside any scope, and in a task spawned outside it, nothing is set.
+    assert!(REQUEST_ID.try_with(|id| *id).is_err());
+    assert_eq!(wasio::spawn(nested(3)).await.unwrap(), None);
+}
+
+#[wasio::test]
+async fn interleaved_scopes_each_see_their_own_value() {
+    let mut set = wasio::JoinSet::new();
+    for i in 0..200u64 {
+        set.spawn(REQUEST_ID.scope(i, async move {
+            let mut seen = Vec::new();
+            for _ in 0..5 {
+                wasio::yield_now().await;
+                seen.push(REQUEST_ID.get());
+                // A task spawned halfway also sees it, after its parent moved on.
+                seen.push(wasio::spawn(async { REQUEST_ID.get() }).await.unwrap());
+            }
+            (i, seen)
+        }));
+    }
+    let mut checked = 0;
+    while let Some(r) = set.join_next().await {
+        let (i, seen) = r.unwrap();
+        assert_eq!(seen, vec![i; 10]);
+        checked += 1;
+    }
+    assert_eq!(checked, 200);
+}
+
+#[wasio::test]
+async fn inner_scopes_shadow_and_restore() {
+    let got = LABEL
+        .scope("outer".to_string(), async {
+            let inner = LABEL.scope("inner".to_string(), async { LABEL.get() }).await;
+            let sync = LABEL.sync_scope("sync".to_string(), || LABEL.get());
+            let other = REQUEST_ID.scope(5, async { (LABEL.get(), REQUEST_ID.get()) }).await;
+            (inner, sync, other, LABEL.get())
+        })
+        .await;
+    assert_eq!(got, ("inner".into(), "sync".into(), ("outer".into(), 5), "outer".into()));
+    let err = LABEL.try_with(|l| l.len()).unwrap_err();
+    assert_eq!(err.to_string(), "task-local value not set: read outside its scope");
+}

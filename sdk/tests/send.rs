@@ -111,4 +111,13 @@ async fn awaiting_wasio_io_keeps_a_future_send() {
     send_only::<wasio::http::BodySender>();
     send_only::<wasio::http::BodyReader>();
     send_only::<wasio::http::BodyStream>();
+    send_sync::<wasio::rt::LocalKey<u64>>();
+    boxable_error::<wasio::rt::AccessError>();
+    // A handler that scopes a request ID around wasio I/O stays `Send`.
+    let scoped = REQUEST_ID.scope(7, client_time_and_tasks());
+    send(&scoped);
+}
+
+wasio::task_local! {
+    static REQUEST_ID: u64;
 }

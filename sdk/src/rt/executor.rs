@@ -32,6 +32,20 @@ pub(crate) type RawTask<T> = async_task::Task<Result<T, Aborted>, TaskMeta>;
 #[derive(Debug)]
 pub(crate) struct TaskMeta {
     owner: Rc<CmTask>,
+    /// The task-local values it was spawned under.
+    locals: super::local::Locals,
+}
+
+/// Polls a task once, with its task-local values installed.
+pub(crate) fn run(runnable: Runnable<TaskMeta>) {
+    if super::local::in_use() {
+        let locals = runnable.metadata().locals.clone();
+        super::local::enter_task(locals, || {
+            runnable.run();
+        });
+    } else {
+        runnable.run();
+    }
 }
 
 /// The executor state of one Component Model task: an async-lifted export
@@ -174,7 +188,8 @@ impl CmTask {
             let _guard = guard;
             Abortable::new(future, registration).await
         };
-        let meta = TaskMeta { owner: self.clone() };
+        // The task sees the task-local values of its spawner (`rt::local`).
+        let meta = TaskMeta { owner: self.clone(), locals: super::local::current() };
         // SAFETY: the future's validity is the caller's contract. The
         // schedule function and the wakers are not `Send`-checked here:
         // components run on a single thread, so wakers are never used from

@@ -40,10 +40,12 @@
 #[cfg(not(feature = "p2"))]
 mod abi;
 mod executor;
+mod local;
 mod task;
 pub(crate) mod timer;
 pub(crate) mod unthreaded;
 
+pub use local::{AccessError, LocalKey, TaskLocalFuture};
 #[cfg(feature = "p2")]
 pub(crate) use task::block_on_all;
 pub use task::{JoinError, JoinHandle, JoinSet, block_on, spawn, yield_now};

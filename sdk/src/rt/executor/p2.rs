@@ -244,7 +244,7 @@ impl CmTask {
             let next = self.queue.borrow_mut().pop_front();
             match next {
                 Some(runnable) => {
-                    runnable.run();
+                    super::run(runnable);
                 }
                 None => break,
             }

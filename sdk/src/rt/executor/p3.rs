@@ -113,7 +113,7 @@ impl CmTask {
             loop {
                 let next = self.queue.borrow_mut().pop_front();
                 if let Some(runnable) = next {
-                    runnable.run();
+                    super::run(runnable);
                     polls += 1;
                     if polls < POLL_BUDGET {
                         continue;
