@@ -1,6 +1,7 @@
 //! Composed in front of `tasks_probe` by the test suite: calls the export
-//! `tasks.cancellable`, then cancels that call (drops its future) while it
-//! waits, and prints what the caller saw.
+//! `tasks.cancellable` (or, with the argument `scoped`,
+//! `tasks.cancellable-scoped`), then cancels that call (drops its future)
+//! while it waits, and prints what the caller saw.
 
 use std::time::Duration;
 
@@ -14,8 +15,12 @@ use testing::wasio::tasks;
 
 #[wasio::main]
 async fn main() {
-    let call = tasks::cancellable(41);
-    let outcome = wasio::time::timeout(Duration::from_millis(20), call).await;
+    // `scoped`: the callee holds 100 children in a `JoinSet`.
+    let outcome = if wasio::env::args().nth(1).as_deref() == Some("scoped") {
+        wasio::time::timeout(Duration::from_millis(20), tasks::cancellable_scoped(100, 41)).await
+    } else {
+        wasio::time::timeout(Duration::from_millis(20), tasks::cancellable(41)).await
+    };
     println!("call outcome: {}", if outcome.is_err() { "cancelled by timeout" } else { "returned" });
     // Give the callee's spawned task time to finish after the cancel.
     wasio::time::sleep(Duration::from_millis(200)).await;

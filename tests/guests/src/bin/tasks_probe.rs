@@ -173,6 +173,26 @@ impl exports::testing::wasio::tasks::Guest for Guest {
         unreachable!("hang returned");
     }
 
+    async fn cancellable_scoped(children: u32, value: u64) {
+        wasio::spawn(async move {
+            probe::delay(50).await;
+            probe::report(value + 1);
+        });
+        let mut scope = wasio::JoinSet::new();
+        for i in 0..children {
+            scope.spawn(async move {
+                if i % 2 == 0 {
+                    let lease = probe::Lease::new();
+                    probe::hang(&lease).await;
+                } else {
+                    wasio::time::sleep(Duration::from_secs(60)).await;
+                }
+            });
+        }
+        scope.join_all().await;
+        unreachable!("the children returned");
+    }
+
     async fn timeout_hang(ms: u32) -> bool {
         let lease = probe::Lease::new();
         let r = wasio::time::timeout(Duration::from_millis(ms.into()), probe::hang(&lease)).await;
