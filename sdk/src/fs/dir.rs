@@ -129,6 +129,10 @@ impl ReadDir {
     /// The next entry, or `None` at the end (like tokio's
     /// `ReadDir::next_entry`).
     ///
+    /// # Cancel safety
+    /// Cancel safe: the listing's state lives in the `ReadDir`, so a
+    /// dropped call loses no entry.
+    ///
     /// ```no_run
     /// # async fn f(mut d: wasio::fs::ReadDir) -> std::io::Result<()> {
     /// while let Some(e) = d.next_entry().await? {}

@@ -108,6 +108,10 @@ impl Client {
     /// Invalid headers, and host errors (connection refused, timeouts, ...)
     /// with their WASI `error-code` kept ([`Error::code_name`]).
     ///
+    /// # Cancel safety
+    /// Dropping the future before the response head arrives cancels the
+    /// request in the host; the request body may have been partly sent.
+    ///
     /// ```no_run
     /// # async fn f() -> Result<(), wasio::http::Error> {
     /// let req = http::Request::post("http://127.0.0.1:8080/echo").body("hello")?;

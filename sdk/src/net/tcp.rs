@@ -187,6 +187,10 @@ impl TcpStream {
     /// `ConnectionRefused`, `TimedOut`, `PermissionDenied` (the host granted
     /// no network, e.g. `wasmtime run` without `-Sinherit-network`), ...
     ///
+    /// # Cancel safety
+    /// Dropping the future cancels the connection attempt in the host and
+    /// releases its socket.
+    ///
     /// ```no_run
     /// # async fn f() -> std::io::Result<()> {
     /// let s = wasio::net::TcpStream::connect(("localhost", 8080)).await?;

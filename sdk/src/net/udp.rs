@@ -64,6 +64,11 @@ impl UdpSocket {
 
     /// Sends a datagram to the connected peer; returns its length.
     ///
+    /// # Cancel safety
+    /// Dropping the future before it completes may or may not have sent
+    /// the datagram (as with tokio); one that returned `Ok` was handed to
+    /// the host whole.
+    ///
     /// ```no_run
     /// # async fn f(s: &wasio::net::UdpSocket) -> std::io::Result<()> {
     /// s.send(b"hello").await?;
@@ -74,6 +79,9 @@ impl UdpSocket {
     }
 
     /// Sends a datagram to `target`; returns its length.
+    ///
+    /// # Cancel safety
+    /// As [`send`](UdpSocket::send).
     ///
     /// ```no_run
     /// # async fn f(s: &wasio::net::UdpSocket) -> std::io::Result<()> {
@@ -106,6 +114,9 @@ impl UdpSocket {
     }
 
     /// Receives a datagram from the connected peer into `buf`.
+    ///
+    /// # Cancel safety
+    /// As [`recv_from`](UdpSocket::recv_from).
     ///
     /// ```no_run
     /// # async fn f(s: &wasio::net::UdpSocket) -> std::io::Result<()> {
