@@ -13,7 +13,7 @@ if [ "$(cargo generate --version 2>/dev/null | awk '{print $NF}')" != "$CARGO_GE
 fi
 
 # Every feature but `p2`, which selects the other backend.
-FEATURES="json,bindgen,tokio-io,hyper,tower"
+FEATURES="json,bindgen,tokio-io,hyper,tower,tracing"
 
 echo "== house rules: rustfmt, clippy -D warnings (both backends, host crates)" >&2
 cargo fmt --all --check
@@ -21,7 +21,7 @@ cargo clippy --locked --quiet --target wasm32-wasip2 --workspace --exclude wasio
     --exclude bench-loadgen --exclude bench-pg-native -- -D warnings
 cargo clippy --locked --quiet --target wasm32-wasip2 -p wasio --features "$FEATURES" --all-targets -- -D warnings
 CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/p2" cargo clippy --locked --quiet --target wasm32-wasip2 -p wasio \
-    --features p2,json,tokio-io,hyper,tower --lib --test rt --test time --test http_body --test send -- -D warnings
+    --features p2,json,tokio-io,hyper,tower,tracing --lib --test rt --test time --test http_body --test send -- -D warnings
 cargo clippy --locked --quiet -p wasio-tests -p xtask -p bench-loadgen -p bench-pg-native --all-targets -- -D warnings
 # The crates users depend on package and build from their packaged sources.
 cargo package --locked --quiet -p wasio-macros -p wasio --allow-dirty --target wasm32-wasip2
@@ -38,6 +38,12 @@ CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/p2" cargo build --locked --target 
     --bin sleepers --bin interval_probe --bin rand_probe --bin stdio_probe --bin http_client_probe --bin net_probe \
     --bin fs_probe --bin conformance --bin task_local_probe
 
+# The tracing example enables wasio's `tracing` feature: built on its own,
+# so the other guests keep the features they ask for.
+cargo build --locked --target wasm32-wasip2 --release -p http-tracing
+CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/p2" cargo build --locked --target wasm32-wasip2 --release \
+    -p http-tracing --features wasio/p2
+
 echo "== guest-side tests (#[wasio::test] on the wasmtime CLI) and doc examples" >&2
 cargo test --locked --target wasm32-wasip2 -p wasio --features "$FEATURES"
 
@@ -51,7 +57,7 @@ CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/p2" cargo test --locked --target w
 echo "== rustdoc without warnings, both builds" >&2
 RUSTDOCFLAGS="-D warnings" cargo doc --locked --target wasm32-wasip2 -p wasio --features "$FEATURES" --no-deps
 CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/p2" RUSTDOCFLAGS="-D warnings" \
-    cargo doc --locked --target wasm32-wasip2 -p wasio --features p2,tokio-io,hyper,json,tower --no-deps
+    cargo doc --locked --target wasm32-wasip2 -p wasio --features p2,tokio-io,hyper,json,tower,tracing --no-deps
 
 echo "== host-side tests (embedded Wasmtime + wasmtime CLI)" >&2
 cargo test --locked -p wasio-tests "$@"

@@ -27,9 +27,12 @@
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio-io")))]
 pub mod tokio_io;
 
+mod log;
 pub(crate) mod stdio;
 
 pub use futures_io::{AsyncBufRead as _, AsyncRead as _, AsyncWrite as _};
+pub(crate) use log::drained as log_drained;
+pub use log::{StderrLog, stderr_log};
 use std::cell::RefCell;
 use std::pin::Pin;
 use std::rc::Rc;

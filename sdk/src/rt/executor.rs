@@ -34,10 +34,15 @@ pub(crate) struct TaskMeta {
     owner: Rc<CmTask>,
     /// The task-local values it was spawned under.
     locals: super::local::Locals,
+    /// The `tracing` span it was spawned in (entered for each poll).
+    #[cfg(feature = "tracing")]
+    span: tracing::Span,
 }
 
 /// Polls a task once, with its task-local values installed.
 pub(crate) fn run(runnable: Runnable<TaskMeta>) {
+    #[cfg(feature = "tracing")]
+    let _entered = runnable.metadata().span.clone().entered();
     if super::local::in_use() {
         let locals = runnable.metadata().locals.clone();
         super::local::enter_task(locals, || {
@@ -189,7 +194,12 @@ impl CmTask {
             Abortable::new(future, registration).await
         };
         // The task sees the task-local values of its spawner (`rt::local`).
-        let meta = TaskMeta { owner: self.clone(), locals: super::local::current() };
+        let meta = TaskMeta {
+            owner: self.clone(),
+            locals: super::local::current(),
+            #[cfg(feature = "tracing")]
+            span: tracing::Span::current(),
+        };
         // SAFETY: the future's validity is the caller's contract. The
         // schedule function and the wakers are not `Send`-checked here:
         // components run on a single thread, so wakers are never used from

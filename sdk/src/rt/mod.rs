@@ -129,12 +129,19 @@ pub unsafe fn callback(event0: u32, event1: u32, event2: u32) -> u32 {
     code.encode()
 }
 
+/// Whether code runs inside wasio's executor (a task can be spawned).
+pub(crate) fn in_executor() -> bool {
+    executor::current().is_some()
+}
+
 /// Runs `main` as a program's main future: when it completes, every other
 /// task of this Component Model task is cancelled (as when a tokio runtime
 /// shuts down after `main` returns). Used by `#[wasio::main]`.
 #[doc(hidden)]
 pub async fn run_main<T>(main: impl Future<Output = T>) -> T {
     let out = main.await;
+    // What loggers queued for stderr goes out before the tasks end.
+    crate::io::log_drained().await;
     if let Some(cm) = executor::current() {
         cm.abort_spawned();
     }
